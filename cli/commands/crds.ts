@@ -1,0 +1,12 @@
+// `flotilla crds`: the CustomResourceDefinitions, for `flotilla crds | kubectl apply -f -`.
+import { Command } from '@commander-js/extra-typings';
+import { generatedFiles } from '../../operator/src/api/generate.ts';
+
+export function crdsCommand() {
+  return new Command('crds')
+    .description('Print the four CustomResourceDefinitions as YAML.')
+    .action(() => {
+      const crds = generatedFiles().filter((f) => f.path.startsWith('crds/'));
+      process.stdout.write(crds.map((f) => f.content).join('---\n'));
+    });
+}

@@ -1,0 +1,15 @@
+// The `flotilla` command: one program, one subcommand per job. Later issues add the
+// operator, the runner, the local cluster, the feed, replay, dataset, train and forensics.
+import { Command } from '@commander-js/extra-typings';
+import { crdsCommand } from './commands/crds.ts';
+import { validateCommand } from './commands/validate.ts';
+import { versionCommand } from './commands/version.ts';
+
+const program = new Command('flotilla')
+  .description('Run a fleet of ML trading strategies on Kubernetes.')
+  .showHelpAfterError()
+  .addCommand(validateCommand())
+  .addCommand(crdsCommand())
+  .addCommand(versionCommand());
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,44 @@
+// Errors of the API layer shared by both programs. Each has a stable code (never reused),
+// a message that says what to do, and a cause. docs/reference/errors.md lists every code.
+import type { FieldError } from './api/validation/messages.ts';
+
+export class FlotillaError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A manifest or config failed its schema or CEL rules; `errors` name each field and limit. */
+export class ValidationError extends FlotillaError {
+  readonly errors: FieldError[];
+  constructor(subject: string, errors: FieldError[]) {
+    super(
+      'FLT_INVALID_SPEC',
+      `${subject} is invalid:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+    );
+    this.errors = errors;
+  }
+}
+
+/** A YAML document could not be parsed; the message names the file, document and position. */
+export class ManifestParseError extends FlotillaError {
+  constructor(message: string) {
+    super('FLT_MANIFEST_PARSE', message);
+  }
+}
+
+/** The program runs on a Node.js older than the project supports. */
+export const UNSUPPORTED_NODE = 'FLT_UNSUPPORTED_NODE';
+
+export const ERROR_CODES = {
+  FLT_INVALID_SPEC:
+    'A Flotilla object or config failed validation. Fix each field the message names.',
+  FLT_MANIFEST_PARSE: 'A YAML manifest could not be parsed. Fix the syntax at the position given.',
+  FLT_REFERENCE:
+    'An object refers to another that is missing or does not fit (e.g. a model input the strategy does not declare).',
+  [UNSUPPORTED_NODE]:
+    'Node.js is older than 22. Run through `make` or `npx`, which use the pinned Node 24.',
+} as const;
