@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { nodeProblem } from './scripts/check-node.mjs';
+
+const problem = nodeProblem('vitest');
+if (problem) throw new Error(problem);
 
 // Three tiers. Unit tests are pure and fast. Integration tests get real servers from the
 // global setup (one redis-server and one clickhouse-server per run; each test isolates itself

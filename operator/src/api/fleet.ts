@@ -1,7 +1,7 @@
 // Validates a set of manifests as a fleet: each object against its schema and CEL rules,
 // then the references between them. Pure; `flotilla validate` and tests use it.
 import type { ManifestDocument } from './manifests.ts';
-import { checkReferences, type NamedSpecs, type ReferenceError } from './references.ts';
+import { checkReferences, type NamedSpecs, type ReferenceProblem } from './references.ts';
 import type { ExperimentSpec } from './v1alpha1/experiment.ts';
 import type { ModelSpec } from './v1alpha1/model.ts';
 import type { StrategySpec } from './v1alpha1/strategy.ts';
@@ -19,7 +19,7 @@ export interface FleetReport {
   documents: DocumentReport[];
   /** Documents of other API groups, left alone. */
   skipped: string[];
-  references: ReferenceError[];
+  references: ReferenceProblem[];
 }
 
 const isFlotilla = (o: unknown) =>

@@ -14,7 +14,7 @@ export interface NamedSpecs {
   experiments: Map<string, ExperimentSpec>;
 }
 
-export interface ReferenceError extends FieldError {
+export interface ReferenceProblem extends FieldError {
   /** `Kind/name` of the object the error is about. */
   object: string;
 }
@@ -31,7 +31,7 @@ function modelFits(
   modelName: string,
   strategy: StrategySpec,
   specs: NamedSpecs,
-): ReferenceError[] {
+): ReferenceProblem[] {
   const model = specs.models.get(modelName);
   if (!model) return [{ object, path, message: `Model "${modelName}" not found` }];
   const missing = missingInputs(strategy, model);
@@ -45,8 +45,8 @@ function modelFits(
   ];
 }
 
-export function checkReferences(specs: NamedSpecs): ReferenceError[] {
-  const errors: ReferenceError[] = [];
+export function checkReferences(specs: NamedSpecs): ReferenceProblem[] {
+  const errors: ReferenceProblem[] = [];
   for (const [name, strategy] of specs.strategies) {
     if (strategy.modelRef)
       errors.push(

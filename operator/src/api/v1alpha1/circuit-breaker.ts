@@ -3,7 +3,6 @@ import Type, { type Static } from 'typebox';
 import {
   Conditions,
   Duration,
-  durationBounds,
   Fraction,
   ObservedGeneration,
   StringEnum,

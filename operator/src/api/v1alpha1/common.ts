@@ -34,7 +34,7 @@ export function StringEnum<const T extends readonly string[]>(
 export function StringMap(options: { description: string; maxProperties?: number }) {
   return Type.Unsafe<Record<string, string>>({
     type: 'object',
-    additionalProperties: { type: 'string', maxLength: 63 },
+    additionalProperties: { type: 'string', maxLength: 63, description: 'Label value.' },
     ...options,
   });
 }

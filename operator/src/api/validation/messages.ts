@@ -108,6 +108,7 @@ export function formatSchemaError(
     case 'minLength':
       return one(`${show(at.value)} is shorter than the minimum of ${plural(limit, 'character')}`);
     case 'maxLength':
+      if (at.node?.enum) return []; // the enum error says more
       return one(
         `is longer than the maximum of ${plural(limit, 'character')} (got ${String(at.value).length})`,
       );
