@@ -1,6 +1,7 @@
 // The `flotilla` command: one program, one subcommand per job. Later issues add the
 // operator, the runner, the local cluster, the feed, replay, dataset, train and forensics.
 import { Command } from '@commander-js/extra-typings';
+import { FlotillaError } from '../operator/src/errors.ts';
 import { crdsCommand } from './commands/crds.ts';
 import { validateCommand } from './commands/validate.ts';
 import { versionCommand } from './commands/version.ts';
@@ -12,4 +13,11 @@ const program = new Command('flotilla')
   .addCommand(crdsCommand())
   .addCommand(versionCommand());
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Our own errors are for people: code and message, no stack trace.
+  if (!(err instanceof FlotillaError)) throw err;
+  console.error(`flotilla: ${err.code}: ${err.message}`);
+  process.exitCode = 1;
+}

@@ -17,11 +17,13 @@ export function validateCommand() {
       for (const doc of report.documents) {
         if (doc.errors.length === 0) continue;
         failed++;
-        console.log(`${doc.source} ${doc.object}:`);
+        console.log(`${doc.source} ${doc.object}: FLT_INVALID_SPEC`);
         for (const e of doc.errors) console.log(`  ${e.path}: ${e.message}`);
       }
       for (const r of report.references)
-        console.log(`${opts.strict ? 'error' : 'warning'}: ${r.object} ${r.path}: ${r.message}`);
+        console.log(
+          `${opts.strict ? 'error' : 'warning'} FLT_REFERENCE: ${r.object} ${r.path}: ${r.message}`,
+        );
       const refFailures = opts.strict ? report.references.length : 0;
       const valid = report.documents.length - failed;
       console.log(

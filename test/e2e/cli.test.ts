@@ -39,7 +39,7 @@ describe('flotilla', () => {
     );
     const r = await flotilla('validate', file);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${file}#1 Experiment/bad:`);
+    expect(r.stdout).toContain(`${file}#1 Experiment/bad: FLT_INVALID_SPEC`);
     expect(r.stdout).toContain('spec.trafficPercent: 140 is above the maximum 100');
     expect(r.stdout).toContain(
       'spec.challenger.modelRef.name: challenger must be a different model from champion',
@@ -51,7 +51,7 @@ describe('flotilla', () => {
     const loose = await flotilla('validate', file);
     expect(loose.code).toBe(0);
     expect(loose.stdout).toContain(
-      'warning: Strategy/momentum-btc spec.modelRef.name: Model "direction-lr" not found',
+      'warning FLT_REFERENCE: Strategy/momentum-btc spec.modelRef.name: Model "direction-lr" not found',
     );
     expect((await flotilla('validate', '--strict', file)).code).toBe(1);
   });
@@ -94,4 +94,16 @@ describe('flotilla', () => {
       }
     },
   );
+});
+
+describe('flotilla validate on broken YAML', () => {
+  it('names the file, document and position, without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-cli-'));
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'apiVersion: flotilla.dev/v1alpha1\nkind: Model\n---\nspec: [unclosed\n');
+    const r = await flotilla('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`flotilla: FLT_MANIFEST_PARSE: ${file}#2:`);
+    expect(r.stderr).not.toContain('    at ');
+  });
 });

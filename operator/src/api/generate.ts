@@ -2,7 +2,7 @@
 // writes them; a test regenerates them and fails on any difference with the committed files.
 import { stringify } from 'yaml';
 import { crdFor } from './crd.ts';
-import { renderCrdReference } from './docs.ts';
+import { renderCrdReference, renderErrorReference } from './docs.ts';
 import { KINDS } from './v1alpha1/index.ts';
 
 export interface GeneratedFile {
@@ -21,5 +21,9 @@ export function generatedFiles(): GeneratedFile[] {
     path: crdFileName(kind.plural),
     content: HEADER + stringify(crdFor(kind), { lineWidth: 0, aliasDuplicateObjects: false }),
   }));
-  return [...crds, { path: 'docs/reference/crds.md', content: renderCrdReference() }];
+  return [
+    ...crds,
+    { path: 'docs/reference/crds.md', content: renderCrdReference() },
+    { path: 'docs/reference/errors.md', content: renderErrorReference() },
+  ];
 }

@@ -2,6 +2,7 @@
 // defaults first (as the API server applies them), then the schema, then the CEL rules.
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { ValidationError } from '../../errors.ts';
 import { API_VERSION, DNS_LABEL } from '../v1alpha1/common.ts';
 import { KINDS, type KindDefinition, kindByName } from '../v1alpha1/index.ts';
 import { type FieldError, formatSchemaError, type RawSchemaError, show } from './messages.ts';
@@ -95,4 +96,18 @@ export function validateManifest(input: unknown): ValidatedManifest {
 /** One line per error, for people: `spec.trafficPercent: 140 is above the maximum 100`. */
 export function describeErrors(errors: FieldError[]): string {
   return errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+}
+
+/**
+ * The programs' entry point: the validated object with defaults applied, or a
+ * ValidationError (FLT_INVALID_SPEC) listing every field and limit. `subject` names what
+ * was read, e.g. `ConfigMap flotilla-shard-0`.
+ */
+export function parseManifest(
+  input: unknown,
+  subject: string,
+): ValidatedManifest & { kind: KindDefinition } {
+  const result = validateManifest(input);
+  if (result.errors.length > 0 || !result.kind) throw new ValidationError(subject, result.errors);
+  return { ...result, kind: result.kind };
 }
