@@ -5,10 +5,15 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# local/kube/bin holds the cluster's own kubectl and helm (same Kubernetes release as the cluster).
+export PATH := $(CURDIR)/local/kube/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 # onnxruntime-node's postinstall would fetch CUDA libraries, which this kind of machine cannot.
 export ONNXRUNTIME_NODE_INSTALL := skip
 export NO_UPDATE_NOTIFIER := 1
+
+# The Go toolchain is the machine's own; modules are pinned by local/kube/go.sum.
+export GOTOOLCHAIN := local
+export GOFLAGS := -mod=readonly -buildvcs=false
 
 CACHE := .cache
 RESULTS := $(CACHE)/test-results
@@ -25,6 +30,8 @@ test: setup lint typecheck ## Install what is missing, then lint, type check and
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	@status=0; \
 	  vitest run --reporter=default --reporter=json --outputFile.json=$(RESULTS)/vitest.json || status=$$?; \
+	  (cd local/kube && go test -json ./...) > $(RESULTS)/go-test.jsonl || status=$$?; \
+	  node scripts/go-test-report.ts $(RESULTS)/go-test.jsonl || true; \
 	  node scripts/check-no-leftover-servers.ts || status=1; \
 	  node scripts/test-summary.ts $(RESULTS); \
 	  exit $$status
@@ -32,7 +39,7 @@ test: setup lint typecheck ## Install what is missing, then lint, type check and
 ##@ Setup
 
 .PHONY: setup
-setup: $(NPM_STAMP) system check-node ## Install npm packages (Node 24 included) and Debian servers if missing
+setup: $(NPM_STAMP) system check-node $(KUBE_BIN) ## Install npm packages (Node 24 included), Debian servers if missing; build local/kube
 
 # `npm install --no-save` installs exactly the lock file's versions and leaves it unchanged.
 # (npm 11.19's `npm ci` rejects the lock files it writes itself: it wants optional packages
@@ -40,6 +47,25 @@ setup: $(NPM_STAMP) system check-node ## Install npm packages (Node 24 included)
 $(NPM_STAMP): package.json package-lock.json
 	npm install --no-save --no-audit --no-fund --prefer-offline --loglevel=error
 	@touch $@
+
+KUBE_BIN := local/kube/bin/kube
+KUBE_SRC := $(shell find local/kube -name '*.go' -not -path '*/bin/*') local/kube/go.mod local/kube/go.sum
+KUBE_VERSION := $(shell awk '$$1 == "k8s.io/kubernetes" { print $$2; exit }' local/kube/go.mod)
+KUBE_MINOR := $(word 2,$(subst ., ,$(KUBE_VERSION)))
+HELM_VERSION := $(shell awk '$$1 == "helm.sh/helm/v4" { print $$2; exit }' local/kube/go.mod)
+KUBE_LDFLAGS := $(foreach p,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
+  -X $(p).gitVersion=$(KUBE_VERSION) -X $(p).gitMajor=1 -X $(p).gitMinor=$(KUBE_MINOR) -X $(p).gitTreeState=clean) \
+  -X helm.sh/helm/v4/internal/version.version=$(HELM_VERSION)
+
+.PHONY: kube
+kube: $(KUBE_BIN) ## Build local/kube (the embedded Kubernetes, kubectl, helm, node agent); cached
+
+# Rebuilt only when local/kube changes; Go's own build cache makes a rebuild after a small
+# change a relink. kubectl and helm are symlinks: the binary dispatches on its name.
+$(KUBE_BIN): $(KUBE_SRC)
+	cd local/kube && go build -trimpath -ldflags "$(KUBE_LDFLAGS)" -o bin/kube .
+	ln -sf kube local/kube/bin/kubectl
+	ln -sf kube local/kube/bin/helm
 
 .PHONY: system
 system: ## Install redis-server and clickhouse-server from Debian if absent (needs root)
@@ -52,8 +78,10 @@ check-node: $(NPM_STAMP) ## Fail loudly unless the pinned Node (>= 22) is the on
 ##@ Development
 
 .PHONY: lint
-lint: $(NPM_STAMP) check-node ## Lint and check formatting (zero warnings)
+lint: $(NPM_STAMP) check-node ## Lint and check formatting (zero warnings): biome, gofmt, go vet
 	biome check --error-on-warnings .
+	@test -z "$$(gofmt -l local/kube)" || { echo "gofmt: these files need formatting:"; gofmt -l local/kube; exit 1; }
+	cd local/kube && go vet ./...
 
 .PHONY: format
 format: $(NPM_STAMP) ## Format and apply safe lint fixes

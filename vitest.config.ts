@@ -30,6 +30,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/harness/cluster-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

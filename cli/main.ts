@@ -3,14 +3,17 @@
 import { Command } from '@commander-js/extra-typings';
 import { FlotillaError } from '../operator/src/errors.ts';
 import { crdsCommand } from './commands/crds.ts';
+import { localCommand } from './commands/local.ts';
 import { validateCommand } from './commands/validate.ts';
 import { versionCommand } from './commands/version.ts';
 
 const program = new Command('flotilla')
   .description('Run a fleet of ML trading strategies on Kubernetes.')
   .showHelpAfterError()
+  .enablePositionalOptions()
   .addCommand(validateCommand())
   .addCommand(crdsCommand())
+  .addCommand(localCommand())
   .addCommand(versionCommand());
 
 try {

@@ -1,39 +1,29 @@
 // Prints the one closing line CI reads, `N passed, N failed`, totalled over every test
-// runner's report in the results directory. Each runner writes its own format.
+// runner's report in the results directory: vitest (*.json) and go test (*.jsonl).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Counts, countGoTests, countVitest, type GoTestEvent } from './test-counts.ts';
 
-interface Counts {
-  passed: number;
-  failed: number;
-}
-
-interface VitestReport {
-  numPassedTests: number;
-  numFailedTests: number;
-  testResults: { status: string; assertionResults: unknown[] }[];
-}
-
-/** vitest's JSON reporter; a test file that failed to load counts as one failure. */
-function vitestCounts(report: VitestReport): Counts {
-  const brokenFiles = report.testResults.filter(
-    (f) => f.status === 'failed' && f.assertionResults.length === 0,
-  ).length;
-  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles };
-}
-
-export function summarize(dir: string): Counts {
-  const total: Counts = { passed: 0, failed: 0 };
-  if (!existsSync(dir)) return total;
-  for (const name of readdirSync(dir).sort()) {
-    if (!name.startsWith('vitest') || !name.endsWith('.json')) continue;
-    const c = vitestCounts(JSON.parse(readFileSync(join(dir, name), 'utf8')));
-    total.passed += c.passed;
-    total.failed += c.failed;
+function countFile(path: string): Counts {
+  const text = readFileSync(path, 'utf8');
+  if (path.endsWith('.jsonl')) {
+    const events = text
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as GoTestEvent);
+    return countGoTests(events);
   }
-  return total;
+  return countVitest(JSON.parse(text));
 }
 
 const dir = process.argv[2] ?? '.cache/test-results';
-const { passed, failed } = summarize(dir);
-console.log(`${passed} passed, ${failed} failed`);
+const total: Counts = { passed: 0, failed: 0 };
+if (existsSync(dir)) {
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith('.json') && !name.endsWith('.jsonl')) continue;
+    const c = countFile(join(dir, name));
+    total.passed += c.passed;
+    total.failed += c.failed;
+  }
+}
+console.log(`${total.passed} passed, ${total.failed} failed`);

@@ -39,6 +39,10 @@ export const ERROR_CODES = {
   FLT_MANIFEST_PARSE: 'A YAML manifest could not be parsed. Fix the syntax at the position given.',
   FLT_REFERENCE:
     'An object refers to another that is missing or does not fit (e.g. a model input the strategy does not declare).',
+  FLT_LOCAL_KUBE_MISSING:
+    'The embedded Kubernetes binary is not built. Run `make kube` (about 10 minutes the first time, cached after).',
+  FLT_LOCAL_NO_CLUSTER:
+    'No local cluster has been started in that directory. Start one with `flotilla local cluster up --dir D`.',
   [UNSUPPORTED_NODE]:
     'Node.js is older than 22. Run through `make` or `npx`, which use the pinned Node 24.',
 } as const;

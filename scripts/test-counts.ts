@@ -1,0 +1,37 @@
+// Counting passed and failed tests in each test runner's own report format.
+export interface Counts {
+  passed: number;
+  failed: number;
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults: { status: string; assertionResults: unknown[] }[];
+}
+
+/** vitest's JSON reporter; a test file that failed to load counts as one failure. */
+export function countVitest(report: VitestReport): Counts {
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  ).length;
+  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles };
+}
+
+export interface GoTestEvent {
+  Action: string;
+  Package?: string;
+  Test?: string;
+  Output?: string;
+}
+
+/** `go test -json`: every test and subtest that passed or failed; a package that failed to build counts as one failure. */
+export function countGoTests(events: GoTestEvent[]): Counts {
+  const counts: Counts = { passed: 0, failed: 0 };
+  for (const e of events) {
+    if (e.Action === 'pass' && e.Test) counts.passed++;
+    if (e.Action === 'fail' && (e.Test || !events.some((o) => o.Package === e.Package && o.Test)))
+      counts.failed++;
+  }
+  return counts;
+}

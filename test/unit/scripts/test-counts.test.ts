@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { countGoTests, countVitest } from '../../../scripts/test-counts.ts';
+
+describe('countGoTests', () => {
+  it('counts tests and subtests that passed or failed', () => {
+    const events = [
+      { Action: 'run', Package: 'p', Test: 'TestA' },
+      { Action: 'pass', Package: 'p', Test: 'TestA' },
+      { Action: 'pass', Package: 'p', Test: 'TestB/sub' },
+      { Action: 'fail', Package: 'p', Test: 'TestC' },
+      { Action: 'fail', Package: 'p' },
+      { Action: 'skip', Package: 'p', Test: 'TestD' },
+    ];
+    expect(countGoTests(events)).toEqual({ passed: 2, failed: 1 });
+  });
+
+  it('counts a package that failed without running tests (a build error) as one failure', () => {
+    expect(countGoTests([{ Action: 'fail', Package: 'broken' }])).toEqual({ passed: 0, failed: 1 });
+  });
+});
+
+describe('countVitest', () => {
+  it('adds test files that failed to load to the failures', () => {
+    const report = {
+      numPassedTests: 5,
+      numFailedTests: 1,
+      testResults: [
+        { status: 'passed', assertionResults: [{}, {}] },
+        { status: 'failed', assertionResults: [] },
+      ],
+    };
+    expect(countVitest(report)).toEqual({ passed: 5, failed: 2 });
+  });
+});
