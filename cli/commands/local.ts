@@ -39,6 +39,7 @@ function clusterCommand() {
         'up',
         '--dir',
         dir,
+        '--exit-with-parent',
         '--flotilla-entrypoint',
         flotillaEntrypoint().join(','),
       ]);

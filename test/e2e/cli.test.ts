@@ -1,15 +1,17 @@
 // Drives the real `flotilla` command as a user would.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'cli/bin/flotilla.js');
+const scratch = mkdtempSync(join(tmpdir(), 'flotilla-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function flotilla(
   ...args: string[]
@@ -31,7 +33,7 @@ describe('flotilla', () => {
   });
 
   it('rejects a bad manifest with the file, the object and each field path, and exits 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flotilla-cli-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     const file = join(dir, 'bad.yaml');
     writeFileSync(
       file,
@@ -98,7 +100,7 @@ describe('flotilla', () => {
 
 describe('flotilla validate on broken YAML', () => {
   it('names the file, document and position, without a stack trace', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flotilla-cli-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'apiVersion: flotilla.dev/v1alpha1\nkind: Model\n---\nspec: [unclosed\n');
     const r = await flotilla('validate', file);

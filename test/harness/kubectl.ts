@@ -1,6 +1,6 @@
 // Runs the cluster's own kubectl (built from the same Kubernetes release) against a kubeconfig.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../cli/local-kube.ts';
@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../../cli/local-kube.ts';
 export const KUBECTL = join(REPO_ROOT, 'local/kube/bin/kubectl');
 // kubectl caches discovery on disk; a fresh cache per run sees CRDs as soon as they exist.
 const cacheDir = mkdtempSync(join(tmpdir(), 'flotilla-kubectl-cache-'));
+process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
 
 export interface Result {
   code: number;

@@ -25,7 +25,14 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     async plan(dir) {
       const clusterDir = join(dir, 'cluster');
       return {
-        args: ['up', '--dir', clusterDir, '--flotilla-entrypoint', flotillaEntrypoint().join(',')],
+        args: [
+          'up',
+          '--dir',
+          clusterDir,
+          '--exit-with-parent',
+          '--flotilla-entrypoint',
+          flotillaEntrypoint().join(','),
+        ],
         ports: [],
         // `kube up` prints this line once the API server is ready and the node is Ready.
         isReady: async () =>

@@ -3,7 +3,6 @@ package cluster
 import (
 	"path/filepath"
 	"strconv"
-	"strings"
 )
 
 // serviceAccountIssuer is the issuer (and API audience) of service-account tokens.
@@ -112,14 +111,4 @@ func nodeArgs(dir string, cfg Config) []string {
 		"--api-port", strconv.Itoa(cfg.APIPort),
 		"--images", imagesPath(dir),
 	}
-}
-
-// flagValue returns the value of --name=value in args, or "" when absent.
-func flagValue(args []string, name string) string {
-	for _, a := range args {
-		if v, ok := strings.CutPrefix(a, "--"+name+"="); ok {
-			return v
-		}
-	}
-	return ""
 }

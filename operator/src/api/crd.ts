@@ -29,6 +29,23 @@ const KEPT = [
 type Json = Record<string, unknown>;
 
 /**
+ * An object default with its children's defaults filled in. The API server checks a default
+ * against the CEL rules of its node without applying nested defaults, so `default: {}` on an
+ * object whose rules read `self.mode` would be rejected when the CRD is created.
+ */
+export function expandDefault(node: SchemaNode, value: unknown): unknown {
+  if (node.type !== 'object' || value === null || typeof value !== 'object' || Array.isArray(value))
+    return value;
+  const out: Json = { ...(value as Json) };
+  for (const [name, child] of Object.entries(node.properties ?? {})) {
+    if (out[name] === undefined && child.default !== undefined)
+      out[name] = structuredClone(child.default);
+    if (out[name] !== undefined) out[name] = expandDefault(child, out[name]);
+  }
+  return out;
+}
+
+/**
  * Converts one of our schema nodes to a Kubernetes structural schema node. JSON Schema
  * 2020's numeric exclusive bounds become OpenAPI 3.0's boolean form; `additionalProperties:
  * false` goes (the API server prunes unknown fields, and kubectl's strict field validation
@@ -39,7 +56,7 @@ export function toStructural(node: SchemaNode): Json {
   for (const key of KEPT) {
     const v = node[key];
     if (v === undefined) continue;
-    out[key] = v;
+    out[key] = key === 'default' ? expandDefault(node, v) : v;
   }
   // A defaulted field is filled in before validation, so it is not required of the user.
   const required = (node.required ?? []).filter(

@@ -1,4 +1,5 @@
 import { run } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,8 +7,9 @@ import {
   FEATURE_NAMES,
   type FeatureParams,
   featureKey,
-  featureKeyCel,
   isMacdFeature,
+  keyNamesFeatureCel,
+  sameFeatureCel,
 } from '../../../operator/src/api/v1alpha1/feature-catalog.ts';
 import { FeatureSpec } from '../../../operator/src/api/v1alpha1/strategy.ts';
 import { toCel } from '../../../operator/src/api/validation/cel.ts';
@@ -26,11 +28,29 @@ const feature: fc.Arbitrary<FeatureParams> = fc.constantFrom(...FEATURE_NAMES).c
 );
 
 describe('feature keys', () => {
-  it('are computed the same in TypeScript and in the CRD CEL rules', () => {
+  const cel = (expr: string, vars: Record<string, unknown>) =>
+    run(expr, vars as never, { funcs: strings });
+  const asCel = (f: FeatureParams) => toCel(f, asNode(FeatureSpec));
+  // Pairs that are often equal: the second is either the first or another random feature.
+  const pair = feature.chain((a) =>
+    fc.tuple(fc.constant(a), fc.oneof(fc.constant({ ...a }), feature)),
+  );
+
+  it('CEL sameFeature agrees with comparing keys', () => {
     fc.assert(
-      fc.property(feature, (f) => {
-        expect(run(featureKeyCel('f'), { f: toCel(f, asNode(FeatureSpec)) } as never)).toBe(
-          featureKey(f),
+      fc.property(pair, ([a, b]) => {
+        expect(cel(sameFeatureCel('a', 'b'), { a: asCel(a), b: asCel(b) })).toBe(
+          featureKey(a) === featureKey(b),
+        );
+      }),
+    );
+  });
+
+  it('CEL keyNamesFeature agrees with comparing keys', () => {
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        expect(cel(keyNamesFeatureCel('key', 'f'), { key: featureKey(a), f: asCel(b) })).toBe(
+          featureKey(a) === featureKey(b),
         );
       }),
     );

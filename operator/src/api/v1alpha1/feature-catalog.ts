@@ -56,9 +56,25 @@ export function featureKey(f: FeatureParams): string {
 /** Pattern of a valid feature key, for Model inputs and rule weights. */
 export const FEATURE_KEY_PATTERN = `^((${WINDOW_FEATURES.join('|')})_[1-9][0-9]*|(${MACD_FEATURES.join('|')})_[1-9][0-9]*_[1-9][0-9]*_[1-9][0-9]*)$`;
 
-/** The same key computed in CEL for a feature variable `v` (kept in step with featureKey). */
-export function featureKeyCel(v: string): string {
-  const macd = `[${MACD_FEATURES.map((n) => `'${n}'`).join(', ')}]`;
-  const p = (field: string) => `(has(${v}.${field}) ? string(${v}.${field}) : '')`;
-  return `${v}.name + '_' + (${v}.name in ${macd} ? ${p('fast')} + '_' + ${p('slow')} + '_' + ${p('signal')} : ${p('window')})`;
+// CEL forms of "same feature" and "this key names that feature", kept in step with featureKey
+// by property tests. They compare numbers instead of building key strings: the API server's cost
+// estimate for string(int) inside nested list macros exceeds its budget by far.
+const macdCel = `[${MACD_FEATURES.map((n) => `'${n}'`).join(', ')}]`;
+const param = (v: string, field: string) => `(has(${v}.${field}) ? ${v}.${field} : 0)`;
+
+/** CEL: features `a` and `b` have the same key. */
+export function sameFeatureCel(a: string, b: string): string {
+  const params = ['window', 'fast', 'slow', 'signal'].map(
+    (p) => `${param(a, p)} == ${param(b, p)}`,
+  );
+  return `${a}.name == ${b}.name && ${params.join(' && ')}`;
+}
+
+/** CEL: the feature key string `key` (already matching FEATURE_KEY_PATTERN) names feature `f`. */
+export function keyNamesFeatureCel(key: string, f: string): string {
+  const part = (i: number) => `int(${key}.split('_')[${i}])`;
+  const size = `size(${key}.split('_'))`;
+  const macd = `${size} == 4 && has(${f}.fast) && has(${f}.slow) && has(${f}.signal) && ${part(1)} == ${f}.fast && ${part(2)} == ${f}.slow && ${part(3)} == ${f}.signal`;
+  const windowed = `${size} == 2 && has(${f}.window) && ${part(1)} == ${f}.window`;
+  return `${f}.name == ${key}.split('_')[0] && (${f}.name in ${macdCel} ? (${macd}) : (${windowed}))`;
 }

@@ -13,8 +13,9 @@ import {
   FEATURE_DESCRIPTIONS,
   FEATURE_KEY_PATTERN,
   FEATURE_NAMES,
-  featureKeyCel,
+  keyNamesFeatureCel,
   MACD_FEATURES,
+  sameFeatureCel,
 } from './feature-catalog.ts';
 
 export const PRIORITIES = ['critical', 'normal', 'background'] as const;
@@ -243,13 +244,13 @@ export const StrategySpec = withRules(
       fieldPath: '.decision.blendWeight',
     },
     {
-      rule: `self.features.all(f, self.features.exists_one(g, ${featureKeyCel('g')} == ${featureKeyCel('f')}))`,
+      rule: `self.features.all(f, self.features.exists_one(g, ${sameFeatureCel('g', 'f')}))`,
       message: 'the same feature is declared twice',
       fieldPath: '.features',
       reason: 'FieldValueDuplicate',
     },
     {
-      rule: `!has(self.rules) || self.rules.weights.all(w, self.features.exists(f, ${featureKeyCel('f')} == w.feature))`,
+      rule: `!has(self.rules) || self.rules.weights.all(w, self.features.exists(f, ${keyNamesFeatureCel('w.feature', 'f')}))`,
       message: 'every rules weight must name a feature declared in spec.features',
       fieldPath: '.rules.weights',
     },

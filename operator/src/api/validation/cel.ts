@@ -1,11 +1,13 @@
 // Evaluates the CRDs' `x-kubernetes-validations` rules in process, so a manifest or shard
 // config is held to the same cross-field rules the API server enforces, from the same source.
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
 import type { SchemaNode } from './schema-node.ts';
 
 type Program = ReturnType<typeof plan>;
 const programs = new Map<string, Program>();
-const env = celEnv();
+// Kubernetes CEL includes the strings extension library (split, join, ...).
+const env = celEnv({ funcs: strings });
 
 function compile(rule: string): Program {
   let program = programs.get(rule);
