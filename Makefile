@@ -19,6 +19,15 @@ CACHE := .cache
 RESULTS := $(CACHE)/test-results
 NPM_STAMP := node_modules/.flotilla-installed
 
+KUBE_BIN := local/kube/bin/kube
+KUBE_SRC := $(shell find local/kube -name '*.go' -not -path '*/bin/*') local/kube/go.mod local/kube/go.sum
+KUBE_VERSION := $(shell awk '$$1 == "k8s.io/kubernetes" { print $$2; exit }' local/kube/go.mod)
+KUBE_MINOR := $(word 2,$(subst ., ,$(KUBE_VERSION)))
+HELM_VERSION := $(shell awk '$$1 == "helm.sh/helm/v4" { print $$2; exit }' local/kube/go.mod)
+KUBE_LDFLAGS := $(foreach p,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
+  -X $(p).gitVersion=$(KUBE_VERSION) -X $(p).gitMajor=1 -X $(p).gitMinor=$(KUBE_MINOR) -X $(p).gitTreeState=clean) \
+  -X helm.sh/helm/v4/internal/version.version=$(HELM_VERSION)
+
 ##@ Main
 
 .PHONY: demo
@@ -47,15 +56,6 @@ setup: $(NPM_STAMP) system check-node $(KUBE_BIN) ## Install npm packages (Node 
 $(NPM_STAMP): package.json package-lock.json
 	npm install --no-save --no-audit --no-fund --prefer-offline --loglevel=error
 	@touch $@
-
-KUBE_BIN := local/kube/bin/kube
-KUBE_SRC := $(shell find local/kube -name '*.go' -not -path '*/bin/*') local/kube/go.mod local/kube/go.sum
-KUBE_VERSION := $(shell awk '$$1 == "k8s.io/kubernetes" { print $$2; exit }' local/kube/go.mod)
-KUBE_MINOR := $(word 2,$(subst ., ,$(KUBE_VERSION)))
-HELM_VERSION := $(shell awk '$$1 == "helm.sh/helm/v4" { print $$2; exit }' local/kube/go.mod)
-KUBE_LDFLAGS := $(foreach p,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
-  -X $(p).gitVersion=$(KUBE_VERSION) -X $(p).gitMajor=1 -X $(p).gitMinor=$(KUBE_MINOR) -X $(p).gitTreeState=clean) \
-  -X helm.sh/helm/v4/internal/version.version=$(HELM_VERSION)
 
 .PHONY: kube
 kube: $(KUBE_BIN) ## Build local/kube (the embedded Kubernetes, kubectl, helm, node agent); cached

@@ -31,4 +31,10 @@ describe('countVitest', () => {
     };
     expect(countVitest(report)).toEqual({ passed: 5, failed: 2 });
   });
+
+  it('counts a run that failed outside any test as one failure', () => {
+    expect(
+      countVitest({ numPassedTests: 0, numFailedTests: 0, testResults: [], success: false }),
+    ).toEqual({ passed: 0, failed: 1 });
+  });
 });
