@@ -8,14 +8,22 @@ interface VitestReport {
   numPassedTests: number;
   numFailedTests: number;
   testResults: { status: string; assertionResults: unknown[] }[];
+  success?: boolean;
 }
 
-/** vitest's JSON reporter; a test file that failed to load counts as one failure. */
+/**
+ * vitest's JSON reporter; a test file that failed to load counts as one failure, and so does
+ * a run that failed outside any test (a global setup that threw).
+ */
 export function countVitest(report: VitestReport): Counts {
   const brokenFiles = report.testResults.filter(
     (f) => f.status === 'failed' && f.assertionResults.length === 0,
   ).length;
-  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles };
+  const failed = report.numFailedTests + brokenFiles;
+  return {
+    passed: report.numPassedTests,
+    failed: failed === 0 && report.success === false ? 1 : failed,
+  };
 }
 
 export interface GoTestEvent {
