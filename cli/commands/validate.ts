@@ -1,8 +1,6 @@
 // `flotilla validate PATH...`: check manifests offline against the CRD schemas, the CEL
 // rules and the references between objects, with one line per problem.
 import { Command } from '@commander-js/extra-typings';
-import { validateFleet } from '../../operator/src/api/fleet.ts';
-import { readManifests } from '../../operator/src/api/manifests.ts';
 
 export function validateCommand() {
   return new Command('validate')
@@ -11,7 +9,10 @@ export function validateCommand() {
     )
     .argument('<paths...>', 'YAML files or directories')
     .option('--strict', 'treat missing or mismatched references between the objects as errors')
-    .action((paths, opts) => {
+    .action(async (paths, opts) => {
+      // Loaded on use: every flotilla subcommand starts faster when the others' modules stay unloaded.
+      const { validateFleet } = await import('../../operator/src/api/fleet.ts');
+      const { readManifests } = await import('../../operator/src/api/manifests.ts');
       const report = validateFleet(readManifests(paths));
       let failed = 0;
       for (const doc of report.documents) {
