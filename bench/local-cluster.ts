@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig, type V1Pod, Watch } from '@kubernetes/client-node';
-import { flotillaEntrypoint, REPO_ROOT } from '../cli/local-kube.ts';
+import { flotillaEntrypoint, kubeUpArgs, REPO_ROOT } from '../cli/local-kube.ts';
 
 const PODS = 20;
 const dir = join(mkdtempSync(join(tmpdir(), 'flotilla-bench-cluster-')), 'cluster');
@@ -103,18 +103,9 @@ async function podStartMs(
 
 async function main() {
   const t0 = process.hrtime.bigint();
-  const cluster = spawn(
-    join(REPO_ROOT, 'local/kube/bin/kube'),
-    [
-      'up',
-      '--dir',
-      dir,
-      '--exit-with-parent',
-      '--flotilla-entrypoint',
-      flotillaEntrypoint().join(','),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const cluster = spawn(join(REPO_ROOT, 'local/kube/bin/kube'), kubeUpArgs(dir), {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let clusterReadyMs = NaN;
   cluster.stdout.on('data', (b: Buffer) => {
     if (b.toString().includes('cluster ready:') && Number.isNaN(clusterReadyMs))

@@ -27,3 +27,18 @@ export function defaultClusterDir(): string {
 export function flotillaEntrypoint(): string[] {
   return [process.execPath, join(REPO_ROOT, 'cli/bin/flotilla.js')];
 }
+
+/**
+ * `kube up` for a cluster in `dir` whose Flotilla image is this checkout, stopping when the
+ * process that started it dies.
+ */
+export function kubeUpArgs(dir: string): string[] {
+  return [
+    'up',
+    '--dir',
+    dir,
+    '--exit-with-parent',
+    '--flotilla-entrypoint',
+    flotillaEntrypoint().join(','),
+  ];
+}

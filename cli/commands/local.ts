@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { FlotillaError } from '../../operator/src/errors.ts';
-import { defaultClusterDir, flotillaEntrypoint, kubeBinary } from '../local-kube.ts';
+import { defaultClusterDir, kubeBinary, kubeUpArgs } from '../local-kube.ts';
 import { helloCommand } from './hello.ts';
 
 /** Runs the kube binary in the foreground, forwarding SIGINT/SIGTERM; resolves its exit code. */
@@ -35,14 +35,7 @@ function clusterCommand() {
     .option(...dirOption)
     .action(async (opts) => {
       const dir = resolve(opts.dir ?? defaultClusterDir());
-      process.exitCode = await runKube([
-        'up',
-        '--dir',
-        dir,
-        '--exit-with-parent',
-        '--flotilla-entrypoint',
-        flotillaEntrypoint().join(','),
-      ]);
+      process.exitCode = await runKube(kubeUpArgs(dir));
     });
   cluster
     .command('down')

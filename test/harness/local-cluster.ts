@@ -2,7 +2,7 @@
 // dir, ready when it says so (API server /readyz and node Ready), stopped with SIGTERM.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flotillaEntrypoint, REPO_ROOT } from '../../cli/local-kube.ts';
+import { kubeUpArgs, REPO_ROOT } from '../../cli/local-kube.ts';
 import { startServer } from './server-process.ts';
 
 export const KUBE_BIN = join(REPO_ROOT, 'local/kube/bin/kube');
@@ -25,14 +25,7 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     async plan(dir) {
       const clusterDir = join(dir, 'cluster');
       return {
-        args: [
-          'up',
-          '--dir',
-          clusterDir,
-          '--exit-with-parent',
-          '--flotilla-entrypoint',
-          flotillaEntrypoint().join(','),
-        ],
+        args: kubeUpArgs(clusterDir),
         ports: [],
         // `kube up` prints this line once the API server is ready and the node is Ready.
         isReady: async () =>
