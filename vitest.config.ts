@@ -5,8 +5,9 @@ const problem = nodeProblem('vitest');
 if (problem) throw new Error(problem);
 
 // Three tiers. Unit tests are pure and fast. Integration tests get real servers from the
-// global setup (one redis-server and one clickhouse-server per run; each test isolates itself
-// with its own key prefix or database). E2E tests drive whole programs.
+// global setups: one redis-server, one clickhouse-server and one local Kubernetes cluster per
+// run, shared with the e2e tier; each test isolates itself with its own key prefix, database or
+// namespace. E2E tests drive whole programs (the flotilla command, pods running it).
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -21,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/harness/global-setup.ts'],
+          globalSetup: ['test/harness/global-setup.ts', 'test/harness/cluster-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { kubectl, kubectlOk } from '../../harness/kubectl.ts';
-import { createNamespace } from './namespace.ts';
+import { createNamespace } from '../../harness/namespace.ts';
 
 const kubeconfig = inject('kubeconfig');
 const IMAGE = 'ghcr.io/flotilla-dev/flotilla:dev';

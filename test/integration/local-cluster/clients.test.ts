@@ -8,7 +8,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../../../cli/local-kube.ts';
 import { kubectlOk } from '../../harness/kubectl.ts';
-import { createNamespace } from './namespace.ts';
+import { createNamespace } from '../../harness/namespace.ts';
 
 const run = promisify(execFile);
 const kubeconfig = inject('kubeconfig');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../../../cli/local-kube.ts';
 import { kubectl, kubectlOk } from '../../harness/kubectl.ts';
-import { applyCrds, createNamespace } from './namespace.ts';
+import { applyCrds, createNamespace } from '../../harness/namespace.ts';
 
 const kubeconfig = inject('kubeconfig');
 const crds = join(REPO_ROOT, 'crds');

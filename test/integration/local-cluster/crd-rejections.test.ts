@@ -7,7 +7,7 @@ import { REPO_ROOT } from '../../../cli/local-kube.ts';
 import { badSpecs } from '../../fixtures/bad-specs.ts';
 import { circuitBreaker, experiment, model, strategy } from '../../fixtures/objects.ts';
 import { kubectl } from '../../harness/kubectl.ts';
-import { applyCrds, createNamespace } from './namespace.ts';
+import { applyCrds, createNamespace } from '../../harness/namespace.ts';
 
 const kubeconfig = inject('kubeconfig');
 let ns: string;

@@ -1,6 +1,6 @@
 // Each test file works in a namespace of its own on the shared cluster.
 import { randomBytes } from 'node:crypto';
-import { kubectlOk } from '../../harness/kubectl.ts';
+import { kubectlOk } from './kubectl.ts';
 
 export async function createNamespace(kubeconfig: string, prefix: string): Promise<string> {
   const ns = `${prefix}-${randomBytes(3).toString('hex')}`;
