@@ -226,7 +226,7 @@ func TestIsKubeUpArgv(t *testing.T) {
 		argv []string
 		want bool
 	}{
-		{[]string{"/work/main/local/kube/bin/kube", "up", "--dir", "/d"}, true},
+		{[]string{"/opt/flotilla/local/kube/bin/kube", "up", "--dir", "/d"}, true},
 		{[]string{"kube", "up"}, true},
 		{[]string{"/usr/bin/kube", "down", "--dir", "/d"}, false},
 		{[]string{"/bin/sleep", "up"}, false},

@@ -20,7 +20,7 @@ func mustCIDR(t *testing.T, s string) *net.IPNet {
 
 func TestChoosePodCIDRIsStableAndInRange(t *testing.T) {
 	re := regexp.MustCompile(`^10\.244\.(\d+)\.0/24$`)
-	for _, dir := range []string{"/tmp/a", "/tmp/b", "/work/main/.flotilla/cluster", "/"} {
+	for _, dir := range []string{"/tmp/a", "/tmp/b", "/home/user/.flotilla/cluster", "/"} {
 		a, err := choosePodCIDR(dir, nil)
 		if err != nil {
 			t.Fatal(err)
