@@ -1,12 +1,9 @@
 // Prints the failures (with their output) and a one-line count from `go test -json`, so a
 // Go failure reads as clearly as a vitest one in `make test`.
 import { readFileSync } from 'node:fs';
-import { countGoTests, type GoTestEvent } from './test-counts.ts';
+import { countGoTests, parseGoTestJson } from './test-counts.ts';
 
-const events: GoTestEvent[] = readFileSync(process.argv[2] ?? '', 'utf8')
-  .split('\n')
-  .filter((l) => l.startsWith('{'))
-  .map((l) => JSON.parse(l) as GoTestEvent);
+const events = parseGoTestJson(readFileSync(process.argv[2] ?? '', 'utf8'));
 const output = new Map<string, string>();
 for (const e of events)
   if (e.Test && e.Output)

@@ -33,6 +33,14 @@ export interface GoTestEvent {
   Output?: string;
 }
 
+/** The events of a `go test -json` stream (build output lines that are not JSON are skipped). */
+export function parseGoTestJson(text: string): GoTestEvent[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as GoTestEvent);
+}
+
 /** `go test -json`: every test and subtest that passed or failed; a package that failed to build counts as one failure. */
 export function countGoTests(events: GoTestEvent[]): Counts {
   const counts: Counts = { passed: 0, failed: 0 };

@@ -2,16 +2,12 @@
 // runner's report in the results directory: vitest (*.json) and go test (*.jsonl).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Counts, countGoTests, countVitest, type GoTestEvent } from './test-counts.ts';
+import { type Counts, countGoTests, countVitest, parseGoTestJson } from './test-counts.ts';
 
 function countFile(path: string): Counts {
   const text = readFileSync(path, 'utf8');
   if (path.endsWith('.jsonl')) {
-    const events = text
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as GoTestEvent);
-    return countGoTests(events);
+    return countGoTests(parseGoTestJson(text));
   }
   return countVitest(JSON.parse(text));
 }

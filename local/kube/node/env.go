@@ -77,60 +77,72 @@ func baseEnv(hostname string) map[string]string {
 func resolveEnv(ctx context.Context, pod *corev1.Pod, c *corev1.Container, id podIdentity, src objectSource,
 	svc, base map[string]string) (map[string]string, error) {
 	env := map[string]string{}
-	configMaps := map[string]*corev1.ConfigMap{}
-	secrets := map[string]*corev1.Secret{}
-	getConfigMap := func(name string) (*corev1.ConfigMap, error) {
-		if cm, ok := configMaps[name]; ok {
-			return cm, nil
+	// data returns the key/value pairs of a ConfigMap or a Secret, each object fetched once.
+	cache := map[string]map[string]string{}
+	data := func(kind, name string) (map[string]string, error) {
+		id := kind + "/" + name
+		if d, ok := cache[id]; ok {
+			return d, nil
 		}
-		cm, err := src.ConfigMap(ctx, pod.Namespace, name)
-		if err != nil {
-			return nil, err
+		var d map[string]string
+		if kind == "configmap" {
+			cm, err := src.ConfigMap(ctx, pod.Namespace, name)
+			if err != nil {
+				return nil, err
+			}
+			d = cm.Data
+		} else {
+			sec, err := src.Secret(ctx, pod.Namespace, name)
+			if err != nil {
+				return nil, err
+			}
+			d = make(map[string]string, len(sec.Data))
+			for k, v := range sec.Data {
+				d[k] = string(v)
+			}
 		}
-		configMaps[name] = cm
-		return cm, nil
+		cache[id] = d
+		return d, nil
 	}
-	getSecret := func(name string) (*corev1.Secret, error) {
-		if s, ok := secrets[name]; ok {
-			return s, nil
-		}
-		s, err := src.Secret(ctx, pod.Namespace, name)
+	// keyRef resolves one key; skip is true when an optional object or key is missing.
+	keyRef := func(envName, kind, name, key string, optional *bool) (value string, skip bool, err error) {
+		d, err := data(kind, name)
 		if err != nil {
-			return nil, err
+			if apierrors.IsNotFound(err) && isTrue(optional) {
+				return "", true, nil
+			}
+			return "", false, &configError{fmt.Errorf("env %s: %s %q: %w", envName, kind, name, err)}
 		}
-		secrets[name] = s
-		return s, nil
+		v, ok := d[key]
+		if !ok {
+			if isTrue(optional) {
+				return "", true, nil
+			}
+			return "", false, &configError{fmt.Errorf("env %s: key %q not found in %s %q", envName, key, kind, name)}
+		}
+		return v, false, nil
 	}
 
 	for _, from := range c.EnvFrom {
+		kind, name, optional := "configmap", "", (*bool)(nil)
 		switch {
 		case from.ConfigMapRef != nil:
-			ref := from.ConfigMapRef
-			cm, err := getConfigMap(ref.Name)
-			if err != nil {
-				if apierrors.IsNotFound(err) && ref.Optional != nil && *ref.Optional {
-					continue
-				}
-				return nil, &configError{fmt.Errorf("envFrom configmap %q: %w", ref.Name, err)}
-			}
-			for k, v := range cm.Data {
-				if key := from.Prefix + k; validEnvName(key) {
-					env[key] = v
-				}
-			}
+			name, optional = from.ConfigMapRef.Name, from.ConfigMapRef.Optional
 		case from.SecretRef != nil:
-			ref := from.SecretRef
-			s, err := getSecret(ref.Name)
-			if err != nil {
-				if apierrors.IsNotFound(err) && ref.Optional != nil && *ref.Optional {
-					continue
-				}
-				return nil, &configError{fmt.Errorf("envFrom secret %q: %w", ref.Name, err)}
+			kind, name, optional = "secret", from.SecretRef.Name, from.SecretRef.Optional
+		default:
+			continue
+		}
+		d, err := data(kind, name)
+		if err != nil {
+			if apierrors.IsNotFound(err) && isTrue(optional) {
+				continue
 			}
-			for k, v := range s.Data {
-				if key := from.Prefix + k; validEnvName(key) {
-					env[key] = string(v)
-				}
+			return nil, &configError{fmt.Errorf("envFrom %s %q: %w", kind, name, err)}
+		}
+		for k, v := range d {
+			if key := from.Prefix + k; validEnvName(key) {
+				env[key] = v
 			}
 		}
 	}
@@ -155,42 +167,22 @@ func resolveEnv(ctx context.Context, pod *corev1.Pod, c *corev1.Container, id po
 				return nil, &configError{fmt.Errorf("env %s: %w", e.Name, err)}
 			}
 			env[e.Name] = v
-		case vf.ConfigMapKeyRef != nil:
-			ref := vf.ConfigMapKeyRef
-			optional := ref.Optional != nil && *ref.Optional
-			cm, err := getConfigMap(ref.Name)
+		case vf.ConfigMapKeyRef != nil, vf.SecretKeyRef != nil:
+			kind, ref := "configmap", vf.ConfigMapKeyRef
+			var name, key string
+			var optional *bool
+			if ref != nil {
+				name, key, optional = ref.Name, ref.Key, ref.Optional
+			} else {
+				kind, name, key, optional = "secret", vf.SecretKeyRef.Name, vf.SecretKeyRef.Key, vf.SecretKeyRef.Optional
+			}
+			v, skip, err := keyRef(e.Name, kind, name, key, optional)
 			if err != nil {
-				if apierrors.IsNotFound(err) && optional {
-					continue
-				}
-				return nil, &configError{fmt.Errorf("env %s: configmap %q: %w", e.Name, ref.Name, err)}
+				return nil, err
 			}
-			v, ok := cm.Data[ref.Key]
-			if !ok {
-				if optional {
-					continue
-				}
-				return nil, &configError{fmt.Errorf("env %s: key %q not found in configmap %q", e.Name, ref.Key, ref.Name)}
+			if !skip {
+				env[e.Name] = v
 			}
-			env[e.Name] = v
-		case vf.SecretKeyRef != nil:
-			ref := vf.SecretKeyRef
-			optional := ref.Optional != nil && *ref.Optional
-			s, err := getSecret(ref.Name)
-			if err != nil {
-				if apierrors.IsNotFound(err) && optional {
-					continue
-				}
-				return nil, &configError{fmt.Errorf("env %s: secret %q: %w", e.Name, ref.Name, err)}
-			}
-			v, ok := s.Data[ref.Key]
-			if !ok {
-				if optional {
-					continue
-				}
-				return nil, &configError{fmt.Errorf("env %s: key %q not found in secret %q", e.Name, ref.Key, ref.Name)}
-			}
-			env[e.Name] = string(v)
 		}
 	}
 
@@ -296,3 +288,5 @@ func resourceFieldValue(pod *corev1.Pod, container string, sel *corev1.ResourceF
 	}
 	return v, nil
 }
+
+func isTrue(b *bool) bool { return b != nil && *b }

@@ -2,7 +2,7 @@
 // config is held to the same cross-field rules the API server enforces, from the same source.
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import type { SchemaNode } from './schema-node.ts';
+import { childNode, type SchemaNode } from './schema-node.ts';
 
 type Program = ReturnType<typeof plan>;
 const programs = new Map<string, Program>();
@@ -27,12 +27,7 @@ export function toCel(value: unknown, schema: SchemaNode | undefined): unknown {
   if (value !== null && typeof value === 'object') {
     const out = new Map<string, unknown>();
     for (const [k, v] of Object.entries(value)) {
-      const child =
-        schema?.properties?.[k] ??
-        (typeof schema?.additionalProperties === 'object'
-          ? schema.additionalProperties
-          : undefined);
-      out.set(k, toCel(v, child));
+      out.set(k, toCel(v, childNode(schema, k)));
     }
     return out;
   }

@@ -2,7 +2,7 @@
 // know: `x-kubernetes-list-type` uniqueness and `x-kubernetes-validations` CEL rules.
 import { evaluateRule, toCel } from './cel.ts';
 import { type FieldError, joinPath, show } from './messages.ts';
-import type { SchemaNode } from './schema-node.ts';
+import { childNode, type SchemaNode } from './schema-node.ts';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -52,9 +52,7 @@ export function checkKubernetesRules(
   } else if (isObject(value)) {
     if (node.type !== 'object') return errors;
     for (const [k, v] of Object.entries(value)) {
-      const child =
-        node.properties?.[k] ??
-        (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+      const child = childNode(node, k);
       if (child) errors.push(...checkKubernetesRules(child, v, joinPath(path, k), strict));
     }
   }
