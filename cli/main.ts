@@ -3,7 +3,9 @@
 import { Command } from '@commander-js/extra-typings';
 import { FlotillaError } from '../operator/src/errors.ts';
 import { crdsCommand } from './commands/crds.ts';
+import { feedCommand } from './commands/feed.ts';
 import { localCommand } from './commands/local.ts';
+import { runnerCommand } from './commands/runner.ts';
 import { validateCommand } from './commands/validate.ts';
 import { versionCommand } from './commands/version.ts';
 
@@ -14,6 +16,8 @@ const program = new Command('flotilla')
   .addCommand(validateCommand())
   .addCommand(crdsCommand())
   .addCommand(localCommand())
+  .addCommand(runnerCommand())
+  .addCommand(feedCommand())
   .addCommand(versionCommand());
 
 try {

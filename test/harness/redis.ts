@@ -9,8 +9,12 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A throwaway redis-server on a free loopback port: no persistence, data dir in its temp dir. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * A throwaway redis-server on a free loopback port (and on `bind` addresses too, e.g. a local
+ * cluster's bridge so pods reach it): no persistence, data dir in its temp dir.
+ */
+export async function startRedis(options: { bind?: string[] } = {}): Promise<RedisServer> {
+  const bind = ['127.0.0.1', ...(options.bind ?? [])].join(' ');
   const binary = findBinary('redis-server', ['/usr/bin'], 'apt-get install -y redis-server');
   const server = await startServer({
     name: 'redis',
@@ -22,7 +26,7 @@ export async function startRedis(): Promise<RedisServer> {
         // --set-proc-title no keeps argv (and so the temp dir) visible in /proc/<pid>/cmdline,
         // where scripts/check-no-leftover-servers.ts looks for leftovers.
         args: [
-          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+          ...['--port', String(port), '--bind', bind, '--dir', dir],
           ...['--save', '', '--appendonly', 'no', '--set-proc-title', 'no'],
         ],
         ports: [port],

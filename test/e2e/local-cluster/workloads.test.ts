@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
+import { eventually } from '../../harness/eventually.ts';
 import { kubectl, kubectlOk } from '../../harness/kubectl.ts';
 import { createNamespace } from '../../harness/namespace.ts';
 
@@ -71,20 +72,6 @@ function containerPid(pod: string): number | undefined {
     } catch {}
   }
   return undefined;
-}
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 beforeAll(async () => {

@@ -1,0 +1,307 @@
+// One runner = one shard. The loop: apply a pending config change (between batches, so no tick
+// is lost or handled twice), read a batch, run it through the executor, commit it in one
+// transaction (signals, targets, dead letters, XACK), record metrics. Reporting to Redis runs
+// on its own timer.
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { type RunnerKeys, runnerKeys } from '../../../operator/src/api/shard/redis-keys.ts';
+import type { ShardConfig } from '../../../operator/src/api/shard/shard-config.ts';
+import { FeatureStore } from '../features/feature-store.ts';
+import { TickConsumer } from '../ingest/tick-consumer.ts';
+import type { RunnerMetrics } from '../server/metrics.ts';
+import { commitBatch } from '../signals/commit.ts';
+import type { CompiledStrategy, StrategyStages } from '../strategy/compiled-strategy.ts';
+import { type BatchResult, Executor, type StreamBatch } from '../strategy/executor.ts';
+import { shedLevel } from '../strategy/overload.ts';
+import type { PredictorProvider } from '../strategy/predictor.ts';
+import { decodeTarget } from '../strategy/target.ts';
+import { Reporter } from './reporter.ts';
+
+export interface RunnerOptions {
+  redisUrl: string;
+  namespace: string;
+  shard: number;
+  consumer: string;
+  predictors: PredictorProvider;
+  metrics: RunnerMetrics;
+  log: Logger;
+  readCount?: number;
+  blockMs?: number;
+  latencyBudgetMs?: number;
+  startFrom?: 'latest' | 'earliest';
+  signalMaxLen?: number;
+  reportIntervalMs?: number;
+  stagesFor?: (s: CompiledStrategy) => StrategyStages;
+  /** Called with each committed tick's latency in ms (benchmarks). */
+  onTickLatency?: (ms: number) => void;
+}
+
+const entryMs = (id: string) => Number(id.slice(0, id.indexOf('-')));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Runner {
+  readonly keys: RunnerKeys;
+  readonly executor: Executor;
+  readonly totals = { ticks: 0, signals: 0, deadLetters: 0, drops: 0, batches: 0 };
+  generation = -1;
+  readonly #o: RunnerOptions;
+  readonly #reader: Redis;
+  readonly #writer: Redis;
+  readonly #consumer: TickConsumer;
+  readonly #reporter: Reporter;
+  #pending: ShardConfig | undefined;
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #reportTimer: NodeJS.Timeout | undefined;
+  #lagTimer: NodeJS.Timeout | undefined;
+
+  constructor(o: RunnerOptions) {
+    this.#o = o;
+    this.keys = runnerKeys(o.namespace, o.shard);
+    const redisOptions = {
+      lazyConnect: true,
+      maxRetriesPerRequest: null,
+      connectionName: `flotilla-runner-${o.shard}`,
+    };
+    this.#reader = new Redis(o.redisUrl, redisOptions);
+    this.#writer = new Redis(o.redisUrl, redisOptions);
+    for (const r of [this.#reader, this.#writer])
+      r.on('error', (err) => o.log.warn({ err }, 'redis connection error'));
+    this.executor = new Executor({
+      features: new FeatureStore(),
+      predictors: o.predictors,
+      ...(o.stagesFor ? { stagesFor: o.stagesFor } : {}),
+    });
+    this.#consumer = new TickConsumer({
+      redis: this.#reader,
+      group: this.keys.group,
+      consumer: o.consumer,
+      count: o.readCount ?? 256,
+      blockMs: o.blockMs ?? 100,
+      startId: o.startFrom === 'earliest' ? '0' : '$',
+    });
+    this.#reporter = new Reporter(this.#writer, this.keys, { shard: o.shard, pod: o.consumer });
+  }
+
+  get redisReady(): boolean {
+    return this.#reader.status === 'ready' && this.#writer.status === 'ready';
+  }
+
+  /** Offers a new shard config; it is applied before the next batch. */
+  setConfig(config: ShardConfig): void {
+    if (config.shard !== this.#o.shard) {
+      this.#o.log.error(
+        { configShard: config.shard },
+        'shard config is for another shard; ignored',
+      );
+      return;
+    }
+    this.#pending = config;
+  }
+
+  async reportRejected(error: Error): Promise<void> {
+    this.#o.log.error({ err: error }, 'shard config rejected; keeping the running config');
+    await this.#reporter
+      .event('config-rejected', { message: error.message.slice(0, 2_000) })
+      .catch(() => undefined);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.#reader.connect(), this.#writer.connect()]);
+    await this.#reporter.event('started');
+    const interval = this.#o.reportIntervalMs ?? 1_000;
+    this.#reportTimer = setInterval(() => void this.#report(), interval);
+    this.#lagTimer = setInterval(() => void this.#measureLag(), Math.max(interval, 5_000));
+    this.#loop = this.#run();
+  }
+
+  /** Stops after the batch in flight is committed; nothing read is left half done. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#reportTimer);
+    clearInterval(this.#lagTimer);
+    await this.#loop;
+    await this.#report();
+    await Promise.all([this.#reader.quit(), this.#writer.quit()]).catch(() => undefined);
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      try {
+        await this.#applyPending();
+        if (this.#consumer.streams.length === 0) {
+          await sleep(50);
+          continue;
+        }
+        const batches = await this.#consumer.read();
+        if (batches.length > 0) await this.#handle(batches);
+      } catch (err) {
+        if (this.#stopping) break;
+        this.#o.log.error({ err }, 'runner loop failed; retrying');
+        await sleep(250);
+      }
+    }
+  }
+
+  async #handle(batches: StreamBatch[]): Promise<void> {
+    const now = Date.now();
+    let oldest = now;
+    for (const b of batches) oldest = Math.min(oldest, entryMs(b.entries[0]?.id ?? `${now}-0`));
+    const level = shedLevel(now - oldest, this.#o.latencyBudgetMs ?? 50);
+    const result = await this.executor.process(batches, level);
+    await this.#commit(batches, result);
+    this.#record(batches, result);
+  }
+
+  /** Retries until Redis takes the batch: its features have advanced, so it cannot be redone. */
+  async #commit(batches: StreamBatch[], result: BatchResult): Promise<void> {
+    const keys = {
+      group: this.keys.group,
+      shard: this.#o.shard,
+      targetsKey: this.keys.targets,
+      deadLetterStream: this.keys.deadLetters,
+      signalMaxLen: this.#o.signalMaxLen ?? 100_000,
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await commitBatch(this.#writer, batches, result, keys);
+        return;
+      } catch (err) {
+        this.#o.metrics.commitFailures.inc();
+        this.#o.log.warn({ err, attempt }, 'commit failed; retrying');
+        await sleep(Math.min(50 * 2 ** attempt, 2_000));
+      }
+    }
+  }
+
+  #record(batches: StreamBatch[], result: BatchResult): void {
+    const m = this.#o.metrics;
+    const done = Date.now();
+    for (const b of batches) {
+      let n = 0;
+      for (const e of b.entries) {
+        if (!e.fields) continue;
+        n++;
+        const ms = done - entryMs(e.id);
+        m.tickLatency.observe(ms / 1_000);
+        this.#o.onTickLatency?.(ms);
+      }
+      m.ticks.inc({ instrument: b.instrument }, n);
+    }
+    for (const s of result.signals) m.tickToSignal.observe((done - s.entryMs) / 1_000);
+    m.signals.inc(result.signals.length);
+    m.decisions.inc(result.decisions);
+    for (const d of result.deadLetters) m.deadLetters.inc({ reason: d.reason });
+    let drops = 0;
+    for (const [key, n] of result.drops) {
+      const [reason = '', priority = ''] = key.split('/');
+      m.drops.inc({ reason, priority }, n);
+      drops += n;
+    }
+    for (const [digest, n] of result.fallbacks) m.fallbacks.inc({ model: digest.slice(0, 12) }, n);
+    m.addFeatureWork(result.featureReads, result.featureComputations);
+    for (const e of result.events) {
+      m.quarantined.set({ strategy: e.strategy }, 1);
+      this.#o.log.warn(
+        { strategy: e.strategy, until: new Date(e.untilMs).toISOString(), error: e.error },
+        'strategy quarantined',
+      );
+      void this.#reporter
+        .event('strategy-quarantined', {
+          strategy: e.strategy,
+          untilMs: e.untilMs,
+          error: e.error.slice(0, 500),
+        })
+        .catch(() => undefined);
+    }
+    this.totals.ticks += result.ticks;
+    this.totals.signals += result.signals.length;
+    this.totals.deadLetters += result.deadLetters.length;
+    this.totals.drops += drops;
+    this.totals.batches++;
+  }
+
+  async #applyPending(): Promise<void> {
+    const config = this.#pending;
+    if (!config) return;
+    this.#pending = undefined;
+    const ex = this.executor;
+    for (const s of config.strategies) {
+      if (ex.strategies.has(s.name)) continue;
+      const saved = await this.#writer.hgetall(this.keys.targets(s.name));
+      for (const [instrument, text] of Object.entries(saved))
+        ex.targets.set(`${s.name}\u0000${instrument}`, decodeTarget(text));
+    }
+    const before = new Set(ex.instruments);
+    const plan = ex.apply(config);
+    const after = new Set(ex.instruments);
+    for (const instrument of before) {
+      if (after.has(instrument)) continue;
+      this.#consumer.detach(instrument);
+      ex.features.removeInstrument(instrument);
+    }
+    for (const instrument of after) {
+      if (before.has(instrument)) continue;
+      const capacity = ex.features.addInstrument(instrument).capacity;
+      const { warm, claimed } = await this.#consumer.attach(instrument, capacity);
+      ex.warm(instrument, warm);
+      this.#o.log.info({ instrument, warmed: warm.length, claimed }, 'reading tick stream');
+    }
+    this.generation = config.generation;
+    const m = this.#o.metrics;
+    m.configGeneration.set(config.generation);
+    this.#o.log.info({ generation: config.generation, ...plan }, 'shard config applied');
+    await this.#reporter.event('config-applied', {
+      generation: config.generation,
+      strategies: config.strategies.length,
+      added: plan.added.join(','),
+      removed: plan.removed.join(','),
+      changed: plan.changed.join(','),
+    });
+    await this.#report();
+  }
+
+  async #report(): Promise<void> {
+    const now = Date.now();
+    const m = this.#o.metrics;
+    let quarantined = 0;
+    let paused = 0;
+    for (const s of this.executor.strategies.values()) {
+      const q = s.quarantine.until > now;
+      if (q) quarantined++;
+      if (s.config.paused) paused++;
+      m.quarantined.set({ strategy: s.name }, q ? 1 : 0);
+    }
+    const total = this.executor.strategies.size;
+    m.strategies.set({ state: 'running' }, total - quarantined - paused);
+    m.strategies.set({ state: 'quarantined' }, quarantined);
+    m.strategies.set({ state: 'paused' }, paused);
+    for (const instrument of this.executor.instruments)
+      m.ringUtilization.set(
+        { instrument },
+        this.executor.features.history(instrument)?.utilization() ?? 0,
+      );
+    try {
+      await this.#reporter.flush(
+        {
+          generation: this.generation,
+          ready: this.generation >= 0 && this.redisReady,
+          ...this.totals,
+          strategies: this.executor.strategies.values(),
+        },
+        now,
+      );
+    } catch (err) {
+      this.#o.log.warn({ err }, 'reporting to redis failed');
+    }
+  }
+
+  async #measureLag(): Promise<void> {
+    try {
+      for (const [instrument, lag] of await this.#consumer.lag(this.#writer))
+        this.#o.metrics.consumerLag.set({ instrument }, lag);
+    } catch (err) {
+      this.#o.log.debug({ err }, 'measuring consumer lag failed');
+    }
+  }
+}
