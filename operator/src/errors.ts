@@ -46,3 +46,13 @@ export const ERROR_CODES = {
   [UNSUPPORTED_NODE]:
     'Node.js is older than 22. Run through `make` or `npx`, which use the pinned Node 24.',
 } as const;
+
+/** Codes the Python trainer raises (trainer/src/flotilla_trainer/errors.py; a test keeps them in step). */
+export const TRAINER_ERROR_CODES = {
+  FLT_TRAIN_DATASET:
+    'The training dataset breaks the dataset contract (a missing column or metadata key, a NaN, no rows, one label only). Re-export it with `flotilla dataset` or fix the column named.',
+  FLT_TRAIN_ARGUMENT:
+    'A trainer argument is out of range or unknown. Fix the flag the message names.',
+  FLT_TRAIN_EXPORT:
+    "The ONNX export does not reproduce the trained model (or breaks the runtime's input or output contract). Report it with the algorithm and library versions in the message.",
+} as const;

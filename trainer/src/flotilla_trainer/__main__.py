@@ -1,0 +1,5 @@
+"""`python -m flotilla_trainer`."""
+
+from .cli import main
+
+raise SystemExit(main())

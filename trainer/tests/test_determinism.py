@@ -1,0 +1,54 @@
+"""Same dataset and seed -> byte-identical files, also from a fresh process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flotilla_trainer.train import TrainResult
+
+from .conftest import ALGORITHMS, run
+
+KINDS = ("onnx", "metadata.json", "golden.json", "model.yaml")
+
+
+@pytest.fixture(scope="module")
+def second_runs(
+    trained: dict[str, TrainResult], planted: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """Each algorithm trained again by the command in its own process, all three at once,
+    into another directory (with the first run's uri, the one path-dependent field)."""
+    out = tmp_path_factory.mktemp("second")
+    procs = []
+    for a in ALGORITHMS:
+        uri = yaml.safe_load(trained[a].files["model.yaml"].read_text())["spec"]["uri"]
+        argv = [
+            sys.executable, "-m", "flotilla_trainer", "train", "--dataset", str(planted),
+            "--algorithm", a, "--out", str(out), "--name", f"m-{a}", "--uri", uri,
+        ]  # fmt: skip
+        procs.append(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    for p in procs:
+        _stdout, stderr = p.communicate(timeout=120)
+        assert p.returncode == 0, stderr.decode()
+    return dict.fromkeys(ALGORITHMS, out)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_fresh_process_writes_the_same_bytes(
+    trained: dict[str, TrainResult], second_runs: dict[str, Path], algorithm: str, kind: str
+) -> None:
+    first = trained[algorithm].files[kind]
+    second = second_runs[algorithm] / first.name
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_another_seed_gives_another_model(
+    trained: dict[str, TrainResult], planted: Path, tmp_path: Path
+) -> None:
+    other = run(planted, "gbt", tmp_path, seed=8)
+    assert other.onnx_sha256 != trained["gbt"].onnx_sha256
