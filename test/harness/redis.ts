@@ -28,6 +28,9 @@ export async function startRedis(options: { bind?: string[] } = {}): Promise<Red
         args: [
           ...['--port', String(port), '--bind', bind, '--dir', dir],
           ...['--save', '', '--appendonly', 'no', '--set-proc-title', 'no'],
+          // Protected mode refuses clients from non-loopback addresses when there is no password;
+          // the extra addresses are private bridges of a local cluster.
+          ...(options.bind?.length ? ['--protected-mode', 'no'] : []),
         ],
         ports: [port],
         isReady: () => pingRedis(port),

@@ -106,9 +106,14 @@ export class Runner {
       .catch(() => undefined);
   }
 
+  /**
+   * Starts the loop. Redis being down is not fatal: the clients keep reconnecting, commands
+   * wait for them, and /readyz says "redis" until they are back.
+   */
   async start(): Promise<void> {
-    await Promise.all([this.#reader.connect(), this.#writer.connect()]);
-    await this.#reporter.event('started');
+    for (const r of [this.#reader, this.#writer])
+      r.connect().catch((err) => this.#o.log.warn({ err }, 'redis not reachable yet; retrying'));
+    void this.#reporter.event('started').catch(() => undefined);
     const interval = this.#o.reportIntervalMs ?? 1_000;
     this.#reportTimer = setInterval(() => void this.#report(), interval);
     this.#lagTimer = setInterval(() => void this.#measureLag(), Math.max(interval, 5_000));
