@@ -40,6 +40,7 @@ test: setup lint typecheck ## Install what is missing, then lint, type check and
 	@status=0; \
 	  vitest run --reporter=default --reporter=json --outputFile.json=$(RESULTS)/vitest.json || status=$$?; \
 	  (cd local/kube && go test -json ./...) > $(RESULTS)/go-test.jsonl || status=$$?; \
+	  (cd trainer && .venv/bin/pytest -q --junitxml=$(abspath $(RESULTS))/trainer-pytest.xml) || status=$$?; \
 	  node scripts/go-test-report.ts $(RESULTS)/go-test.jsonl || true; \
 	  node scripts/check-no-leftover-servers.ts || status=1; \
 	  node scripts/test-summary.ts $(RESULTS); \
@@ -48,7 +49,7 @@ test: setup lint typecheck ## Install what is missing, then lint, type check and
 ##@ Setup
 
 .PHONY: setup
-setup: $(NPM_STAMP) system check-node $(KUBE_BIN) ## Install npm packages (Node 24 included), Debian servers if missing; build local/kube
+setup: $(NPM_STAMP) system check-node $(KUBE_BIN) trainer-setup ## Install npm packages (Node 24 included), Debian servers, the trainer's Python env; build local/kube
 
 # `npm install --no-save` installs exactly the lock file's versions and leaves it unchanged.
 # (npm 11.19's `npm ci` rejects the lock files it writes itself: it wants optional packages
@@ -67,6 +68,14 @@ $(KUBE_BIN): $(KUBE_SRC)
 	ln -sf kube local/kube/bin/kubectl
 	ln -sf kube local/kube/bin/helm
 
+.PHONY: trainer-setup
+trainer-setup: ## Install the trainer's Python env (trainer/.venv) from trainer/uv.lock; cached
+	@scripts/setup-trainer.sh
+
+.PHONY: test-trainer
+test-trainer: trainer-setup ## The trainer's pytest suite only
+	cd trainer && .venv/bin/pytest -q
+
 .PHONY: system
 system: ## Install redis-server and clickhouse-server from Debian if absent (needs root)
 	@scripts/setup-system.sh
@@ -78,10 +87,11 @@ check-node: $(NPM_STAMP) ## Fail loudly unless the pinned Node (>= 22) is the on
 ##@ Development
 
 .PHONY: lint
-lint: $(NPM_STAMP) check-node ## Lint and check formatting (zero warnings): biome, gofmt, go vet
+lint: $(NPM_STAMP) check-node trainer-setup ## Lint and check formatting (zero warnings): biome, gofmt, go vet, ruff, mypy
 	biome check --error-on-warnings .
 	@test -z "$$(gofmt -l local/kube)" || { echo "gofmt: these files need formatting:"; gofmt -l local/kube; exit 1; }
 	cd local/kube && go vet ./...
+	cd trainer && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
 .PHONY: format
 format: $(NPM_STAMP) ## Format and apply safe lint fixes

@@ -51,3 +51,18 @@ export function countGoTests(events: GoTestEvent[]): Counts {
   }
   return counts;
 }
+
+/**
+ * A JUnit XML report (pytest --junitxml): the sums over its <testsuite> elements. Errors count
+ * as failures; skipped tests count as neither.
+ */
+export function countJUnit(xml: string): Counts {
+  const counts: Counts = { passed: 0, failed: 0 };
+  for (const [, attrs = ''] of xml.matchAll(/<testsuite\b([^>]*)>/g)) {
+    const n = (name: string) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(attrs)?.[1] ?? 0);
+    const failed = n('failures') + n('errors');
+    counts.failed += failed;
+    counts.passed += n('tests') - failed - n('skipped');
+  }
+  return counts;
+}

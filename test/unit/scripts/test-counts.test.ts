@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countGoTests, countVitest } from '../../../scripts/test-counts.ts';
+import { countGoTests, countJUnit, countVitest } from '../../../scripts/test-counts.ts';
 
 describe('countGoTests', () => {
   it('counts tests and subtests that passed or failed', () => {
@@ -36,5 +36,19 @@ describe('countVitest', () => {
     expect(
       countVitest({ numPassedTests: 0, numFailedTests: 0, testResults: [], success: false }),
     ).toEqual({ passed: 0, failed: 1 });
+  });
+});
+
+describe('countJUnit', () => {
+  it('sums pytest testsuites: errors fail, skipped count as neither', () => {
+    const xml = `<?xml version="1.0"?><testsuites><testsuite name="pytest" errors="1" failures="2" skipped="3" tests="20" time="1.0"><testcase/></testsuite></testsuites>`;
+    expect(countJUnit(xml)).toEqual({ passed: 14, failed: 3 });
+  });
+
+  it('does not mistake <testsuites> for a suite', () => {
+    expect(countJUnit('<testsuites tests="9" failures="9"></testsuites>')).toEqual({
+      passed: 0,
+      failed: 0,
+    });
   });
 });
