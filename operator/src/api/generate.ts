@@ -1,6 +1,7 @@
 // Every file generated from the API definitions, as (path, content) pairs. `npm run generate`
 // writes them; a test regenerates them and fails on any difference with the committed files.
 import { stringify } from 'yaml';
+import { renderMetricsReference } from '../../../runtime/src/server/metrics-doc.ts';
 import { crdFor } from './crd.ts';
 import { renderCrdReference, renderErrorReference } from './docs.ts';
 import { KINDS } from './v1alpha1/index.ts';
@@ -25,5 +26,6 @@ export function generatedFiles(): GeneratedFile[] {
     ...crds,
     { path: 'docs/reference/crds.md', content: renderCrdReference() },
     { path: 'docs/reference/errors.md', content: renderErrorReference() },
+    { path: 'docs/reference/metrics.md', content: renderMetricsReference() },
   ];
 }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../cli/local-kube.ts';
 import { durationMs } from '../../../operator/src/api/duration.ts';
 import { parseShardConfig } from '../../../operator/src/api/shard/parse.ts';
 import { resolveBlendWeight, resolveShard } from '../../../operator/src/api/shard/resolve.ts';
@@ -92,5 +95,12 @@ describe('shard config contract', () => {
       expect((err as { code?: string }).code).toBe('FLT_INVALID_SPEC');
       expect((err as Error).message).toContain('ConfigMap ns/flotilla-shard-0 is invalid');
     }
+  });
+
+  it('accepts the example in docs/reference/runner.md', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs/reference/runner.md'), 'utf8');
+    const json = /```json\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(json).toBeDefined();
+    expect(parseShardConfig(json ?? '').strategies[0]?.name).toBe('momentum-btc');
   });
 });
