@@ -3,7 +3,13 @@
 // (JUnit *.xml). A runner whose report is missing (it could not even start) counts as a failure.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Counts, countGoTests, countJUnit, countVitest, parseGoTestJson } from './test-counts.ts';
+import {
+  type Counts,
+  countGoTests,
+  countJUnit,
+  countVitest,
+  parseGoTestJson,
+} from './test-counts.ts';
 
 /** The reports `make test` writes; each must exist. */
 const EXPECTED = ['vitest.json', 'go-test.jsonl', 'trainer-pytest.xml'];
