@@ -204,6 +204,11 @@ export class Runner {
       drops += n;
     }
     for (const [digest, n] of result.fallbacks) m.fallbacks.inc({ model: digest.slice(0, 12) }, n);
+    for (const run of result.inference) {
+      const model = run.digest.slice(0, 12);
+      m.inferenceSeconds.observe({ model }, run.seconds);
+      m.batchSize.observe({ model }, run.rows);
+    }
     m.addFeatureWork(result.featureReads, result.featureComputations);
     for (const e of result.events) {
       m.quarantined.set({ strategy: e.strategy }, 1);

@@ -18,7 +18,7 @@ import {
   type StrategyStages,
 } from './compiled-strategy.ts';
 import { decisionId } from './decision-id.ts';
-import { ModelBatches } from './model-batches.ts';
+import { type InferenceRun, ModelBatches } from './model-batches.ts';
 import { type ShedLevel, shedByPriority } from './overload.ts';
 import { PendingDecisions } from './pending-decisions.ts';
 import { planConfig } from './plan.ts';
@@ -81,6 +81,8 @@ export interface BatchResult {
   decisions: number;
   /** Drops by `reason/priority`, e.g. `overload/background`. */
   drops: Map<string, number>;
+  /** Model calls of the batch (one per model), for the inference metrics. */
+  inference: InferenceRun[];
   /** Model rows that fell back to the rule score, by model digest. */
   fallbacks: Map<string, number>;
   featureReads: number;
@@ -199,6 +201,7 @@ export class Executor {
       decisions: 0,
       drops: new Map(),
       fallbacks: new Map(),
+      inference: [],
       featureReads: 0,
       featureComputations: 0,
     };
@@ -209,7 +212,7 @@ export class Executor {
     const computedBefore = this.features.computations;
     for (const batch of batches) this.#collect(batch, level, now, result);
     result.featureComputations = this.features.computations - computedBefore;
-    await this.#batches.score(result.fallbacks);
+    await this.#batches.score(result.fallbacks, result.inference);
     for (let i = 0; i < pending.length; i++) this.#decide(i, result, now);
     return result;
   }

@@ -1,6 +1,13 @@
 // Rows from every strategy that uses the same model go into one batch, scored in one call.
 import type { Predictor } from './predictor.ts';
 
+/** One model call: what the inference metrics record. */
+export interface InferenceRun {
+  digest: string;
+  rows: number;
+  seconds: number;
+}
+
 class Batch {
   readonly predictor: Predictor;
   rows: Float32Array;
@@ -41,10 +48,13 @@ export class ModelBatches {
    * Scores every non-empty batch. A model that fails leaves its rows unscored (NaN): those
    * decisions fall back to the rule score, counted in `fallbacks` by digest.
    */
-  async score(fallbacks: Map<string, number>): Promise<void> {
-    const runs: Promise<void>[] = [];
+  async score(fallbacks: Map<string, number>, runs: InferenceRun[]): Promise<void> {
+    const pending: Promise<void>[] = [];
     for (const [digest, batch] of this.#byDigest) {
       if (batch.n === 0) continue;
+      const start = performance.now();
+      const done = () =>
+        runs.push({ digest, rows: batch.n, seconds: (performance.now() - start) / 1_000 });
       const fail = () => {
         batch.scores = new Float64Array(batch.n).fill(Number.NaN);
         fallbacks.set(digest, (fallbacks.get(digest) ?? 0) + batch.n);
@@ -55,17 +65,21 @@ export class ModelBatches {
           batch.n,
         );
         if (out instanceof Promise)
-          runs.push(
+          pending.push(
             out.then((scores) => {
               batch.scores = scores;
+              done();
             }, fail),
           );
-        else batch.scores = out;
+        else {
+          batch.scores = out;
+          done();
+        }
       } catch {
         fail();
       }
     }
-    if (runs.length > 0) await Promise.all(runs);
+    if (pending.length > 0) await Promise.all(pending);
   }
 
   scoreOf(digest: string, row: number): number {

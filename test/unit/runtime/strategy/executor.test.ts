@@ -97,6 +97,7 @@ describe('executor', () => {
     );
     const r = await ex.process([batch(0, 50)]);
     expect(p.calls.length).toBe(1);
+    expect(r.inference).toEqual([{ digest: p.digest, rows: 3 * 31, seconds: expect.any(Number) }]);
     expect(p.calls[0]).toBe(3 * (50 - 20 + 1));
     expect(r.signals.every((s) => s.modelDigest === p.digest && !Number.isNaN(s.mlScore))).toBe(
       true,
