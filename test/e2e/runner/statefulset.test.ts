@@ -12,6 +12,7 @@ import {
   SHARD_CONFIG_KEY,
   shardConfigMapName,
 } from '../../../operator/src/api/shard/shard-config.ts';
+import { desiredRunners } from '../../../operator/src/controllers/strategy/desired-runners.ts';
 import { shardConfig, shardStrategy } from '../../fixtures/shard.ts';
 import { eventually } from '../../harness/eventually.ts';
 import { kubectlOk } from '../../harness/kubectl.ts';
@@ -21,7 +22,6 @@ import { feed, newRedis, readSignals, uniqueInstruments } from '../../harness/ru
 
 const kubeconfig = inject('kubeconfig');
 const clusterDir = inject('clusterDir');
-const IMAGE = 'ghcr.io/flotilla-dev/flotilla:dev';
 let ns: string;
 let server: RedisServer;
 let redis: Redis;
@@ -46,78 +46,6 @@ const configMap = (
   data: { [SHARD_CONFIG_KEY]: JSON.stringify(shardConfig(strategies, generation, shard)) },
 });
 
-function runnerObjects(redisUrl: string) {
-  const labels = { app: 'flotilla-runner' };
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'flotilla-runner' } },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: 'flotilla-runner' },
-      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'flotilla-runner' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'flotilla-runner' },
-      subjects: [{ kind: 'ServiceAccount', name: 'flotilla-runner' }],
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'flotilla-runner' },
-      spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'http', port: 8080 }] },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name: 'flotilla-runner' },
-      spec: {
-        serviceName: 'flotilla-runner',
-        replicas: 2,
-        podManagementPolicy: 'Parallel',
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: 'flotilla-runner',
-            terminationGracePeriodSeconds: 10,
-            containers: [
-              {
-                name: 'runner',
-                image: IMAGE,
-                // The shard is the pod's ordinal: flotilla-runner-0 reads flotilla-shard-0.
-                args: [
-                  'runner',
-                  '--start-from',
-                  'earliest',
-                  '--block-ms',
-                  '50',
-                  '--report-interval-ms',
-                  '250',
-                ],
-                env: [
-                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                  {
-                    name: 'POD_NAMESPACE',
-                    valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
-                  },
-                  { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-                  { name: 'REDIS_URL', value: redisUrl },
-                ],
-                ports: [{ name: 'http', containerPort: 8080 }],
-                readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1 },
-                livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 },
-              },
-            ],
-          },
-        },
-      },
-    },
-  ];
-}
-
 beforeAll(async () => {
   // Pods reach host servers at the node bridge's address (loopback is their own).
   const { bridgeIP } = JSON.parse(readFileSync(join(clusterDir, 'cluster.json'), 'utf8')) as {
@@ -132,7 +60,11 @@ beforeAll(async () => {
       shardStrategy('e2e-one', { instruments: [b] }),
       shardStrategy('e2e-one-b', { instruments: [a, b], priority: 'critical' }),
     ]),
-    ...runnerObjects(`redis://${bridgeIP}:${server.port}`),
+    ...desiredRunners({
+      shards: 2,
+      redisUrl: `redis://${bridgeIP}:${server.port}`,
+      args: ['--start-from', 'earliest', '--block-ms', '50', '--report-interval-ms', '250'],
+    }),
   );
   await k('rollout', 'status', 'statefulset/flotilla-runner', '--timeout=180s');
 });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import {
+  desiredRunners,
+  MODELS_PATH,
+} from '../../../operator/src/controllers/strategy/desired-runners.ts';
+
+const find = (objects: Record<string, any>[], kind: string) =>
+  objects.find((o) => o.kind === kind) as Record<string, any>;
+
+describe('desiredRunners', () => {
+  it('renders one StatefulSet replica per shard, reading its shard from the pod name', () => {
+    const objects = desiredRunners({
+      shards: 3,
+      redisUrl: 'redis://10.0.0.1:6379',
+      args: ['--block-ms', '50'],
+    });
+    expect(objects.map((o) => o.kind)).toEqual([
+      'ServiceAccount',
+      'Role',
+      'RoleBinding',
+      'Service',
+      'StatefulSet',
+    ]);
+    const sts = find(objects, 'StatefulSet');
+    expect(sts.spec.replicas).toBe(3);
+    const container = sts.spec.template.spec.containers[0];
+    expect(container.args).toEqual(['runner', '--block-ms', '50']);
+    expect(container.env).toContainEqual({ name: 'REDIS_URL', value: 'redis://10.0.0.1:6379' });
+    expect(container.env).toContainEqual({
+      name: 'POD_NAME',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
+    expect(container.volumeMounts).toEqual([]);
+    expect(sts.spec.selector.matchLabels).toEqual(sts.spec.template.metadata.labels);
+  });
+
+  it('grants only read access to ConfigMaps', () => {
+    expect(find(desiredRunners({ shards: 1, redisUrl: 'redis://x:1' }), 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  it('mounts a host model directory read-only where file:// model URIs point', () => {
+    const sts = find(
+      desiredRunners({ shards: 1, redisUrl: 'redis://x:1', modelsHostPath: '/srv/models' }),
+      'StatefulSet',
+    );
+    expect(sts.spec.template.spec.volumes).toEqual([
+      { name: 'models', hostPath: { path: '/srv/models', type: 'Directory' } },
+    ]);
+    expect(sts.spec.template.spec.containers[0].volumeMounts).toEqual([
+      { name: 'models', mountPath: MODELS_PATH, readOnly: true },
+    ]);
+  });
+});
