@@ -105,6 +105,10 @@ typecheck: $(NPM_STAMP) check-node ## Type check everything (tsc, strict)
 generate: $(NPM_STAMP) check-node ## Regenerate CRDs and docs/reference from the API schemas
 	node scripts/generate.ts
 
+.PHONY: models
+models: $(NPM_STAMP) check-node trainer-setup ## Regenerate the example models (examples/models, examples/fleet/models.yaml) from a seeded dataset
+	node scripts/models.ts
+
 .PHONY: test-unit test-integration test-e2e
 test-unit: setup ## Unit tests only (pure, no servers)
 	vitest run --project unit

@@ -15,8 +15,12 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
+from flotilla_trainer.dataset import feature_set_hash
+
 FEATURES = ("return_5", "ema_20", "rsi_14", "zscore_50", "macd_12_26_9")
-FEATURE_SET_HASH = "0123456789abcdef"
+# Every catalog feature is at implementation version 1 (runtime/src/features/registry.ts).
+VERSIONS = dict.fromkeys(FEATURES, 1)
+FEATURE_SET_HASH = feature_set_hash(FEATURES, VERSIONS)
 START_MS = 1_700_000_000_000
 STEP_MS = 1_000
 
@@ -69,15 +73,19 @@ def metadata(
     features: tuple[str, ...] = FEATURES,
     horizon: int = 5,
     cost_threshold: float = 0.0,
-    feature_set_hash: str = FEATURE_SET_HASH,
+    versions: bool = True,
 ) -> dict[str, str]:
-    return {
+    """The contract's metadata; `versions=False` leaves out the optional feature versions."""
+    meta = {
         "flotilla.feature_keys": json.dumps(list(features)),
-        "flotilla.feature_set_hash": feature_set_hash,
+        "flotilla.feature_set_hash": feature_set_hash(features, dict.fromkeys(features, 1)),
         "flotilla.label_horizon": str(horizon),
         "flotilla.cost_threshold": repr(cost_threshold),
         "flotilla.source": "synthetic test fixture",
     }
+    if versions:
+        meta["flotilla.feature_versions"] = json.dumps(dict.fromkeys(features, 1))
+    return meta
 
 
 def write(table: pa.Table, path: Path, *, stream: bool = False) -> Path:

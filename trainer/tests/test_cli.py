@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,31 @@ def test_more_features_than_a_model_takes(tmp_path: Path) -> None:
     config = TrainConfig(dataset=path, algorithm="logreg", out_dir=tmp_path, name="m")
     with pytest.raises(ArgumentError, match="257 features, above the Model limit of 256"):
         train(config)
+
+
+def test_gbt_size_flags_reach_the_model(planted: Path, tmp_path: Path) -> None:
+    args = ["--algorithm", "gbt", "--n-estimators", "20", "--num-leaves", "4"]
+    assert main(train_args(planted, tmp_path, *args, "--learning-rate", "0.2")) == 0
+    meta = json.loads((tmp_path / "m.metadata.json").read_text())
+    params = meta["hyperparameters"]
+    assert (params["n_estimators"], params["num_leaves"], params["learning_rate"]) == (20, 4, 0.2)
+    assert meta["onnx"]["bytes"] < 10_000
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--algorithm", "logreg", "--n-estimators", "20"], "--n-estimators: only --algorithm gbt"),
+        (["--algorithm", "gbt", "--num-leaves", "1"], "--num-leaves: 1 is outside [2, 1024]"),
+        (["--algorithm", "gbt", "--learning-rate", "2"], "--learning-rate: 2.0 is outside"),
+    ],
+)
+def test_gbt_flags_out_of_range(
+    planted: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    assert main(train_args(planted, tmp_path, *extra)) == 2
+    assert message in capsys.readouterr().err

@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from flotilla_trainer.dataset import load_dataset
+from flotilla_trainer.dataset import feature_set_hash, load_dataset
 from flotilla_trainer.errors import DatasetError
 
 from . import synthetic
@@ -143,3 +143,43 @@ def test_unknown_extension_and_unreadable_files(tmp_path: Path) -> None:
     garbage.write_bytes(b"not parquet at all")
     with pytest.raises(DatasetError, match="not a readable parquet file"):
         load_dataset(garbage)
+
+
+def test_feature_set_hash_is_the_runtimes() -> None:
+    # docs/reference/features.md's example, as runtime/src/features/feature-set-hash.ts gives it.
+    assert feature_set_hash(["ema_20", "rsi_14"], {"ema_20": 1, "rsi_14": 1}) == "32f61d4e17288486"
+
+
+def test_a_selection_gets_the_hash_of_its_own_inputs(tmp_path: Path) -> None:
+    ds = load_dataset(small(tmp_path), features=["zscore_50", "return_5"])
+    assert ds.feature_set_hash == feature_set_hash(
+        ["zscore_50", "return_5"], {"zscore_50": 1, "return_5": 1}
+    )
+    assert ds.declared_feature_set_hash == synthetic.FEATURE_SET_HASH
+    assert load_dataset(small(tmp_path)).feature_set_hash == synthetic.FEATURE_SET_HASH
+
+
+def test_without_feature_versions_only_the_declared_list_can_be_hashed(tmp_path: Path) -> None:
+    table = synthetic.make_table(ticks=10)
+    path = bad(tmp_path, table.replace_schema_metadata(synthetic.metadata(versions=False)))
+    assert load_dataset(path).feature_set_hash == synthetic.FEATURE_SET_HASH
+    with pytest.raises(
+        DatasetError, match=r"selects return_5, ema_20.*no flotilla\.feature_versions"
+    ):
+        load_dataset(path, features=["return_5", "ema_20"])
+
+
+@pytest.mark.parametrize(
+    ("versions", "message"),
+    [
+        ("[1, 1]", "must be a JSON object"),
+        (json.dumps(dict.fromkeys(synthetic.FEATURES, 0)), "'return_5' has 0"),
+        (json.dumps({"return_5": 1}), "'ema_20' has None"),
+        (json.dumps(dict.fromkeys(synthetic.FEATURES, 2)), "is not the hash of"),
+    ],
+)
+def test_bad_feature_versions(tmp_path: Path, versions: str, message: str) -> None:
+    meta = {**synthetic.metadata(), "flotilla.feature_versions": versions}
+    table = synthetic.make_table(ticks=10).replace_schema_metadata(meta)
+    with pytest.raises(DatasetError, match=message):
+        load_dataset(bad(tmp_path, table))

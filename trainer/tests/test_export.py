@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -10,13 +11,14 @@ from skl2onnx import convert_sklearn
 from skl2onnx.common.data_types import FloatTensorType
 from sklearn.linear_model import LogisticRegression
 
+from flotilla_trainer.dataset import feature_set_hash
 from flotilla_trainer.errors import ExportError
 from flotilla_trainer.export import check_contract, session, verify
 from flotilla_trainer.models import as_model_input
 from flotilla_trainer.train import TrainResult
 
 from . import synthetic
-from .conftest import ALGORITHMS
+from .conftest import ALGORITHMS, run
 
 
 def load(r: TrainResult) -> onnx.ModelProto:
@@ -122,3 +124,15 @@ def test_verify_fails_when_onnx_disagrees() -> None:
     expected = lr.predict_proba(X)[:, 1] + 1e-3
     with pytest.raises(ExportError, match=r"differ from predict_proba by up to 0.001"):
         verify(sess, X.astype(np.float32), expected)
+
+
+def test_a_model_on_selected_features_records_their_keys_and_hash(
+    planted: Path, tmp_path: Path
+) -> None:
+    keys = ("zscore_50", "return_5")
+    r = run(planted, "logreg", tmp_path, features=keys)
+    props = {p.key: p.value for p in load(r).metadata_props}
+    assert json.loads(props["flotilla.feature_keys"]) == list(keys)
+    assert props["flotilla.feature_set_hash"] == feature_set_hash(keys, dict.fromkeys(keys, 1))
+    assert props["flotilla.feature_set_hash"] != synthetic.FEATURE_SET_HASH
+    assert r.metadata["featureSetHash"] == props["flotilla.feature_set_hash"]

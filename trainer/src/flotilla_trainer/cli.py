@@ -74,6 +74,18 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         help="also report N walk-forward folds over the validation window (default 0: off)",
     )
+    t.add_argument(
+        "--n-estimators",
+        type=int,
+        metavar="N",
+        help="gbt only: number of trees (default 200; fewer trees make a smaller file)",
+    )
+    t.add_argument(
+        "--num-leaves", type=int, metavar="N", help="gbt only: leaves per tree (default 15)"
+    )
+    t.add_argument(
+        "--learning-rate", type=float, metavar="X", help="gbt only: shrinkage (default 0.05)"
+    )
     t.add_argument("--uri", help="spec.uri of the manifest (default: file:// URI of the .onnx)")
     t.add_argument(
         "--version",
@@ -108,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         uri=args.uri,
         version=args.model_version,
         trained_at=args.trained_at,
+        n_estimators=args.n_estimators,
+        num_leaves=args.num_leaves,
+        learning_rate=args.learning_rate,
     )
     try:
         result = train(config)

@@ -29,6 +29,7 @@ META_FEATURE_SET_HASH = "flotilla.feature_set_hash"
 META_LABEL_HORIZON = "flotilla.label_horizon"
 META_COST_THRESHOLD = "flotilla.cost_threshold"
 META_SOURCE = "flotilla.source"
+META_FEATURE_VERSIONS = "flotilla.feature_versions"
 REQUIRED_METADATA = (
     META_FEATURE_KEYS,
     META_FEATURE_SET_HASH,
@@ -56,6 +57,9 @@ class Dataset:
     available_keys: tuple[str, ...]
     """Every feature key the dataset declares (`flotilla.feature_keys`)."""
     feature_set_hash: str
+    """Hash of `feature_keys` (the model inputs, in order): `spec.featureSetVersion`."""
+    declared_feature_set_hash: str
+    """`flotilla.feature_set_hash`: the hash of every declared key."""
     label_horizon: int
     cost_threshold: float
     source: str
@@ -73,6 +77,14 @@ class Dataset:
 
 def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def feature_set_hash(keys: Sequence[str], versions: dict[str, int]) -> str:
+    """The runtime's featureSetHash (runtime/src/features/feature-set-hash.ts): the first 16 hex
+    digits of sha256 over the lines `<key>@<version>\\n`, in input order. A hash, not a feature:
+    the versions come from the dataset the runtime wrote."""
+    text = "".join(f"{k}@{versions[k]}\n" for k in keys)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def read_table(path: Path) -> tuple[pa.Table, bytes]:
@@ -106,6 +118,7 @@ def load_dataset(path: Path, features: Sequence[str] | None = None) -> Dataset:
     meta = _metadata(path, table.schema)
     available = _feature_keys(path, meta[META_FEATURE_KEYS])
     keys = _select(path, available, features)
+    model_hash = _model_feature_set_hash(path, meta, available, keys)
 
     names = set(table.column_names)
     for col in (*KEY_COLUMNS, *keys, *LABEL_COLUMNS):
@@ -147,7 +160,8 @@ def load_dataset(path: Path, features: Sequence[str] | None = None) -> Dataset:
         sha256=file_sha256(data),
         feature_keys=keys,
         available_keys=available,
-        feature_set_hash=meta[META_FEATURE_SET_HASH],
+        feature_set_hash=model_hash,
+        declared_feature_set_hash=meta[META_FEATURE_SET_HASH],
         label_horizon=_horizon(path, meta[META_LABEL_HORIZON]),
         cost_threshold=_cost_threshold(path, meta[META_COST_THRESHOLD]),
         source=meta.get(META_SOURCE, ""),
@@ -185,6 +199,50 @@ def _feature_keys(path: Path, raw: str) -> tuple[str, ...]:
     if dupes:
         raise DatasetError(f"{path}: {META_FEATURE_KEYS} lists {', '.join(dupes)} more than once")
     return tuple(keys)
+
+
+def _model_feature_set_hash(
+    path: Path, meta: dict[str, str], available: tuple[str, ...], keys: tuple[str, ...]
+) -> str:
+    """The hash of the selected inputs. The declared hash serves when the selection is every
+    declared key in order; another selection needs `flotilla.feature_versions` to be hashed."""
+    declared = meta[META_FEATURE_SET_HASH]
+    raw = meta.get(META_FEATURE_VERSIONS)
+    if raw is None:
+        if keys != available:
+            raise DatasetError(
+                f"{path}: --features selects {', '.join(keys)}, not the declared list in order, "
+                f"and the dataset has no {META_FEATURE_VERSIONS} to compute that list's "
+                "feature-set hash; export a dataset with exactly these features "
+                "(flotilla dataset --features ...)"
+            )
+        return declared
+    versions = _feature_versions(path, raw, available)
+    computed = feature_set_hash(available, versions)
+    if computed != declared:
+        raise DatasetError(
+            f"{path}: {META_FEATURE_SET_HASH} {declared} is not the hash of "
+            f"{META_FEATURE_KEYS} with {META_FEATURE_VERSIONS} ({computed}); the metadata was "
+            "changed after export"
+        )
+    return feature_set_hash(keys, versions)
+
+
+def _feature_versions(path: Path, raw: str, keys: tuple[str, ...]) -> dict[str, int]:
+    try:
+        versions: Any = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise DatasetError(f"{path}: {META_FEATURE_VERSIONS} is not JSON ({err.msg})") from err
+    if not isinstance(versions, dict):
+        raise DatasetError(f"{path}: {META_FEATURE_VERSIONS} must be a JSON object key -> version")
+    for k in keys:
+        v = versions.get(k)
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise DatasetError(
+                f"{path}: {META_FEATURE_VERSIONS} must give every feature key an integer "
+                f"version >= 1; {k!r} has {v!r}"
+            )
+    return {k: int(versions[k]) for k in keys}
 
 
 def _select(

@@ -96,6 +96,7 @@ def metadata_document(r: Run) -> dict[str, Any]:
             "labelHorizon": ds.label_horizon,
             "costThreshold": ds.cost_threshold,
             "declaredFeatureKeys": list(ds.available_keys),
+            "declaredFeatureSetHash": ds.declared_feature_set_hash,
         },
         "split": {
             "validFraction": r.valid_fraction,

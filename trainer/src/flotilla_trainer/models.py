@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,28 +19,27 @@ from threadpoolctl import threadpool_limits
 from .algorithms import ALGORITHMS
 from .errors import ArgumentError
 
+# The gbt parameters the command line may change (--n-estimators, --num-leaves, --learning-rate),
+# each with its inclusive limits.
+GBT_TUNABLE: dict[str, tuple[float, float]] = {
+    "n_estimators": (1, 5000),
+    "num_leaves": (2, 1024),
+    "learning_rate": (1e-4, 1.0),
+}
 
-def hyperparameters(algorithm: str, seed: int) -> dict[str, Any]:
-    """The estimator's parameters, as recorded in the metadata."""
+
+def hyperparameters(
+    algorithm: str, seed: int, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The estimator's parameters, as recorded in the metadata; `overrides` (gbt only) replace
+    the GBT_TUNABLE ones."""
+    if overrides and algorithm != "gbt":
+        flags = ", ".join(f"--{k.replace('_', '-')}" for k in overrides)
+        raise ArgumentError(f"{flags}: only --algorithm gbt takes these (got {algorithm})")
+    if algorithm == "gbt":
+        return _gbt(seed) | dict(overrides or {})
     if algorithm == "logreg":
         return {"C": 1.0, "max_iter": 1000, "solver": "lbfgs", "random_state": seed}
-    if algorithm == "gbt":
-        return {
-            "n_estimators": 200,
-            "learning_rate": 0.05,
-            "num_leaves": 15,
-            "min_child_samples": 20,
-            "subsample": 0.8,
-            "subsample_freq": 1,
-            "colsample_bytree": 0.9,
-            "reg_lambda": 1.0,
-            "random_state": seed,
-            # Same trees on every run: one thread, a fixed histogram layout, no timing choices.
-            "deterministic": True,
-            "force_row_wise": True,
-            "n_jobs": 1,
-            "verbose": -1,
-        }
     if algorithm == "mlp":
         return {
             "hidden_layer_sizes": (16,),
@@ -52,9 +52,28 @@ def hyperparameters(algorithm: str, seed: int) -> dict[str, Any]:
     raise ArgumentError(f"--algorithm: {algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
 
 
-def build_estimator(algorithm: str, seed: int) -> Any:
+def _gbt(seed: int) -> dict[str, Any]:
+    return {
+        "n_estimators": 200,
+        "learning_rate": 0.05,
+        "num_leaves": 15,
+        "min_child_samples": 20,
+        "subsample": 0.8,
+        "subsample_freq": 1,
+        "colsample_bytree": 0.9,
+        "reg_lambda": 1.0,
+        "random_state": seed,
+        # Same trees on every run: one thread, a fixed histogram layout, no timing choices.
+        "deterministic": True,
+        "force_row_wise": True,
+        "n_jobs": 1,
+        "verbose": -1,
+    }
+
+
+def build_estimator(algorithm: str, seed: int, overrides: Mapping[str, Any] | None = None) -> Any:
     """An unfitted scikit-learn estimator (a Pipeline with a scaler where scale matters)."""
-    params = hyperparameters(algorithm, seed)
+    params = hyperparameters(algorithm, seed, overrides)
     if algorithm == "logreg":
         return Pipeline([("scale", StandardScaler()), ("model", LogisticRegression(**params))])
     if algorithm == "gbt":

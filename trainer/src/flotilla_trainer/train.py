@@ -26,7 +26,14 @@ from .manifest import (
     rfc3339_ms,
 )
 from .metrics import Metrics, evaluate
-from .models import as_model_input, build_estimator, fit, hyperparameters, predict_positive
+from .models import (
+    GBT_TUNABLE,
+    as_model_input,
+    build_estimator,
+    fit,
+    hyperparameters,
+    predict_positive,
+)
 from .split import Split, time_split, walk_forward_splits
 
 MAX_INPUTS = 256  # Model.spec.inputs maxItems
@@ -46,6 +53,19 @@ class TrainConfig:
     uri: str | None = None
     version: str | None = None
     trained_at: str | None = None
+    n_estimators: int | None = None
+    num_leaves: int | None = None
+    learning_rate: float | None = None
+
+    @property
+    def overrides(self) -> dict[str, Any]:
+        """The gbt parameters given on the command line (--n-estimators, ...)."""
+        given = {
+            "n_estimators": self.n_estimators,
+            "num_leaves": self.num_leaves,
+            "learning_rate": self.learning_rate,
+        }
+        return {k: v for k, v in given.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,11 @@ def check_config(c: TrainConfig) -> None:
         raise ArgumentError(f"--seed: {c.seed} must be in [0, 2147483647]")
     if not 0 <= c.folds <= 20:
         raise ArgumentError(f"--folds: {c.folds} must be between 0 and 20")
+    for key, value in c.overrides.items():
+        lo, hi = GBT_TUNABLE[key]
+        if not lo <= value <= hi:
+            raise ArgumentError(f"--{key.replace('_', '-')}: {value} is outside [{lo:g}, {hi:g}]")
+    hyperparameters(c.algorithm, c.seed, c.overrides)  # only gbt takes overrides
     if c.uri is not None:
         check_uri(c.uri)
     if c.version is not None:
@@ -94,7 +119,7 @@ def train(c: TrainConfig) -> TrainResult:
     _need_both_labels(ds, y_train, "training rows")
     _need_both_labels(ds, y_valid, "validation rows")
 
-    estimator = build_estimator(c.algorithm, c.seed)
+    estimator = build_estimator(c.algorithm, c.seed, c.overrides)
     fit_warnings = fit(estimator, X[split.train], y_train)
     p_valid = predict_positive(estimator, X[split.valid])
     valid_metrics = evaluate(y_valid, p_valid, ds.fwd_return[split.valid])
@@ -136,7 +161,7 @@ def train(c: TrainConfig) -> TrainResult:
         seed=c.seed,
         valid_fraction=c.valid_fraction,
         purge_ticks=purge,
-        hyperparameters=hyperparameters(c.algorithm, c.seed),
+        hyperparameters=hyperparameters(c.algorithm, c.seed, c.overrides),
         dataset=ds,
         split=split,
         valid_metrics=valid_metrics,
@@ -199,7 +224,7 @@ def _walk_forward(ds: Dataset, c: TrainConfig, purge: int) -> list[dict[str, Any
             "validation": row_range(ds, s.valid),
         }
         try:
-            est = build_estimator(c.algorithm, c.seed)
+            est = build_estimator(c.algorithm, c.seed, c.overrides)
             fit(est, X[s.train], ds.y[s.train])
             m = evaluate(ds.y[s.valid], predict_positive(est, X[s.valid]))
             fold |= {"auc": m.auc, "brier": m.brier, "logLoss": m.log_loss, "baseRate": m.base_rate}
