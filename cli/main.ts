@@ -3,9 +3,11 @@
 import { Command } from '@commander-js/extra-typings';
 import { FlotillaError } from '../operator/src/errors.ts';
 import { crdsCommand } from './commands/crds.ts';
+import { datasetCommand } from './commands/dataset.ts';
 import { feedCommand } from './commands/feed.ts';
 import { localCommand } from './commands/local.ts';
 import { runnerCommand } from './commands/runner.ts';
+import { trainCommand } from './commands/train.ts';
 import { validateCommand } from './commands/validate.ts';
 import { versionCommand } from './commands/version.ts';
 
@@ -18,6 +20,8 @@ const program = new Command('flotilla')
   .addCommand(localCommand())
   .addCommand(runnerCommand())
   .addCommand(feedCommand())
+  .addCommand(datasetCommand())
+  .addCommand(trainCommand())
   .addCommand(versionCommand());
 
 try {

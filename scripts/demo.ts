@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runDemoFleet } from './demo-fleet.ts';
 
 const root = join(import.meta.dirname, '..');
 const flotilla = join(root, 'cli/bin/flotilla.js');
@@ -25,11 +26,7 @@ const parts: [string, boolean, string][] = [
     true,
     'local-cluster',
   ],
-  [
-    'Runner: Redis Streams ingestion, shared features, strategy execution, signals',
-    false,
-    'runner issue',
-  ],
+  ['Runner: Redis Streams ingestion, shared features, strategy execution, signals', true, 'runner'],
   ['Inference: ONNX micro-batching, hot model swap; Python trainer', false, 'inference issue'],
   ['Operator and Helm chart', false, 'operator issue'],
   ['ClickHouse ledger, paper broker, forensics, `flotilla local up`', false, 'ledger issue'],
@@ -67,6 +64,19 @@ try {
   );
   kubectl('get', 'strategies,models,experiments,circuitbreakers');
   kubectl('get', 'nodes', '-o', 'wide');
+  console.log('\n5. Running the example fleet: one runner shard, synthetic ticks from Redis:\n');
+  await runDemoFleet({
+    root,
+    clusterDir: dir,
+    kubectl: (args, input) =>
+      execFileSync(process.execPath, [flotilla, 'local', 'kubectl', '--dir', dir, '--', ...args], {
+        input,
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'inherit'],
+      }),
+    seconds: 15,
+    rate: 2_000,
+  });
 } finally {
   cluster.kill('SIGTERM');
   await stopped;

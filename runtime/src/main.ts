@@ -1,7 +1,9 @@
 // `flotilla runner`: wires config, logger, the shard config source, the runner and its HTTP
 // server, and stops them in order on SIGTERM/SIGINT.
 import { pino } from 'pino';
+import type { ShardConfig } from '../../operator/src/api/shard/shard-config.ts';
 import type { RunnerConfig } from './config.ts';
+import { ModelRegistry } from './inference/index.ts';
 import { Runner } from './runner/runner.ts';
 import {
   ConfigMapSource,
@@ -10,7 +12,6 @@ import {
 } from './runner/shard-config-source.ts';
 import { buildApp } from './server/app.ts';
 import { RunnerMetrics } from './server/metrics.ts';
-import { NO_PREDICTORS } from './strategy/predictor.ts';
 
 export interface RunningRunner {
   runner: Runner;
@@ -24,12 +25,34 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
     base: { shard: config.shard, namespace: config.namespace },
   });
   const metrics = new RunnerMetrics();
+  const models = new ModelRegistry({
+    // Batch latency and size are recorded per model call by the runner itself.
+    metrics: {
+      batch: () => undefined,
+      load: (model, seconds) => metrics.modelLoadSeconds.observe({ model }, seconds),
+      rejected: () => undefined,
+    },
+    onEvent: (e) => {
+      if (e.type === 'load-failed')
+        log.error(
+          { model: e.name, digest: e.digest, err: e.error, retryInMs: e.retryInMs },
+          'model refused',
+        );
+      else log.info({ ...e, model: e.name }, `model ${e.type}`);
+    },
+  });
+  /** Every model the shard needs, experiment challengers included. */
+  const modelsOf = (c: ShardConfig) =>
+    c.strategies.flatMap((s) => [
+      ...(s.model ? [s.model] : []),
+      ...(s.experiment ? [s.experiment.challenger] : []),
+    ]);
   const runner = new Runner({
     redisUrl: config.redisUrl,
     namespace: config.namespace,
     shard: config.shard,
     consumer: config.consumer,
-    predictors: NO_PREDICTORS,
+    predictors: models,
     metrics,
     log,
     readCount: config.readCount,
@@ -51,11 +74,9 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
         if (runner.generation < 0)
           missing.push(configSeen ? 'valid shard config' : `shard config (${source.description})`);
         if (!runner.redisReady) missing.push('redis');
-        const models = [...runner.executor.strategies.values()].flatMap((s) =>
-          s.config.model ? [s.config.model] : [],
-        );
-        for (const m of models)
-          if (!runner.executor.hasPredictor(m)) missing.push(`model ${m.name}`);
+        for (const m of models.status())
+          if (m.state !== 'ready')
+            missing.push(`model ${m.name} (${m.state}${m.reason ? `: ${m.reason}` : ''})`);
         return [...new Set(missing)];
       },
       details: () => ({
@@ -69,6 +90,8 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
   await source.start({
     config: (c) => {
       configSeen = true;
+      // Loading starts now; a model's previous digest keeps scoring until the new one is ready.
+      models.sync(modelsOf(c));
       runner.setConfig(c);
     },
     rejected: (err) => {
@@ -85,6 +108,7 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
       await source.stop();
       await app.close();
       await runner.stop();
+      await models.close();
       log.info('runner stopped');
     },
   };

@@ -1,7 +1,9 @@
 // Renders docs/reference/crds.md from the same schemas that generate the CRDs.
 
+import { DATASET_ERROR_CODES } from '../../../runtime/src/dataset/errors.ts';
 import { RUNTIME_ERROR_CODES } from '../../../runtime/src/errors.ts';
 import { FEED_ERROR_CODES } from '../../../runtime/src/feed/errors.ts';
+import { INFERENCE_ERROR_CODES } from '../../../runtime/src/inference/errors.ts';
 import { ERROR_CODES, TRAINER_ERROR_CODES } from '../errors.ts';
 
 /** Every code any part of Flotilla reports, in one table. */
@@ -9,7 +11,9 @@ export const ALL_ERROR_CODES: Record<string, string> = {
   ...ERROR_CODES,
   ...RUNTIME_ERROR_CODES,
   ...FEED_ERROR_CODES,
+  ...INFERENCE_ERROR_CODES,
   ...TRAINER_ERROR_CODES,
+  ...DATASET_ERROR_CODES,
 };
 
 import { API_VERSION } from './v1alpha1/common.ts';

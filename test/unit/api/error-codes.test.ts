@@ -4,12 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../cli/local-kube.ts';
 import { ALL_ERROR_CODES } from '../../../operator/src/api/docs.ts';
 import { ERROR_CODES, TRAINER_ERROR_CODES } from '../../../operator/src/errors.ts';
+import { DATASET_ERROR_CODES } from '../../../runtime/src/dataset/errors.ts';
 import { RUNTIME_ERROR_CODES } from '../../../runtime/src/errors.ts';
 import { FEED_ERROR_CODES } from '../../../runtime/src/feed/errors.ts';
+import { INFERENCE_ERROR_CODES } from '../../../runtime/src/inference/errors.ts';
 
 describe('error codes', () => {
   it('are unique across every table (a code is never reused)', () => {
-    const tables = [ERROR_CODES, RUNTIME_ERROR_CODES, FEED_ERROR_CODES, TRAINER_ERROR_CODES];
+    const tables = [
+      ERROR_CODES,
+      RUNTIME_ERROR_CODES,
+      FEED_ERROR_CODES,
+      INFERENCE_ERROR_CODES,
+      TRAINER_ERROR_CODES,
+      DATASET_ERROR_CODES,
+    ];
     const all = tables.flatMap((t) => Object.keys(t));
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(ALL_ERROR_CODES).sort()).toEqual([...all].sort());
