@@ -1,7 +1,9 @@
 // `flotilla dataset` configuration: flags parsed once into a frozen object. Every problem names
 // the flag and the limit; all problems are reported together.
+
 import { basename, extname } from 'node:path';
 import { MAX_EDGE } from '../feed/market-params.ts';
+import { numberFlags } from '../flag-numbers.ts';
 import { instrumentProblem, MAX_TS } from '../ingest/tick-format.ts';
 import { DatasetError } from './errors.ts';
 import { type FeatureList, featureList } from './feature-list.ts';
@@ -75,18 +77,7 @@ export function datasetConfig(
   readText?: (path: string) => string,
 ): DatasetConfig {
   const problems: string[] = [];
-  const number = (
-    flag: string,
-    text: string | undefined,
-    ok: (n: number) => boolean,
-    limit: string,
-  ) => {
-    if (text === undefined) return undefined;
-    const n = text.trim() === '' ? Number.NaN : Number(text);
-    if (ok(n)) return n;
-    problems.push(`--${flag}: "${text}" is not ${limit}`);
-    return undefined;
-  };
+  const number = numberFlags(problems);
   const intIn = (lo: number, hi: number) => (n: number) =>
     Number.isSafeInteger(n) && n >= lo && n <= hi;
 

@@ -1,6 +1,8 @@
 // `flotilla feed` configuration: flags and environment parsed once into a frozen object.
 // Every problem names the flag and the limit; all problems are reported together.
+
 import { durationMs } from '../../../operator/src/api/duration.ts';
+import { numberFlags } from '../flag-numbers.ts';
 import { instrumentProblem, MAX_TS } from '../ingest/tick-format.ts';
 import { FeedError } from './errors.ts';
 import { MAX_EDGE } from './market-params.ts';
@@ -62,18 +64,7 @@ export function feedConfig(
   nowMs: number = Date.now(),
 ): FeedConfig {
   const problems: string[] = [];
-  const number = (
-    flag: string,
-    text: string | undefined,
-    ok: (n: number) => boolean,
-    limit: string,
-  ) => {
-    if (text === undefined) return undefined;
-    const n = text.trim() === '' ? Number.NaN : Number(text);
-    if (ok(n)) return n;
-    problems.push(`--${flag}: "${text}" is not ${limit}`);
-    return undefined;
-  };
+  const number = numberFlags(problems);
   const positiveInt = (n: number) => Number.isSafeInteger(n) && n >= 1;
 
   const redisUrl = flags.redisUrl ?? env.REDIS_URL ?? DEFAULT_REDIS_URL;

@@ -13,15 +13,8 @@ import type {
   WorkerRequest,
 } from './worker-protocol.ts';
 
-export interface PoolModel {
-  key: string;
-  bytes: Uint8Array;
-  input: string;
-  output: string;
-  column: number;
-  kind: OutputKind;
-  width: number;
-}
+/** What a worker needs to create a session (the load request without its id and probe rows). */
+export type PoolModel = Omit<LoadRequest, 'type' | 'id' | 'probe' | 'probeRows'>;
 
 export interface PoolOptions {
   /** Worker threads. */
