@@ -50,6 +50,8 @@ export class Runner {
   readonly #consumer: TickConsumer;
   readonly #reporter: Reporter;
   #pending: ShardConfig | undefined;
+  /** The commit of the last batch handled; it settles once recorded (it never rejects). */
+  #committing: Promise<void> = Promise.resolve();
   #stopping = false;
   #loop: Promise<void> | undefined;
   #reportTimer: NodeJS.Timeout | undefined;
@@ -130,22 +132,41 @@ export class Runner {
     await Promise.all([this.#reader.quit(), this.#writer.quit()]).catch(() => undefined);
   }
 
+  /**
+   * Two stages overlap with the processing of a batch: the next read is sent as soon as a batch
+   * arrives (reads and commits use separate connections), and a batch's commit is still in
+   * flight while the next batch is processed (commits go out one at a time, in batch order). A
+   * config change or a stop first lets the read and the commit in flight finish: config changes
+   * still happen between batches, and nothing read is left unprocessed or uncommitted.
+   */
   async #run(): Promise<void> {
-    while (!this.#stopping) {
+    let next: Promise<StreamBatch[]> | undefined;
+    while (!this.#stopping || next) {
       try {
-        await this.#applyPending();
-        if (this.#consumer.streams.length === 0) {
-          await sleep(50);
-          continue;
+        if (!next) {
+          await this.#committing;
+          await this.#applyPending();
+          if (this.#consumer.streams.length === 0) {
+            await sleep(50);
+            continue;
+          }
+          next = this.#consumer.read();
         }
-        const batches = await this.#consumer.read();
+        const read = next;
+        next = undefined;
+        const batches = await read;
+        if (!this.#pending && !this.#stopping) {
+          next = this.#consumer.read();
+          next.catch(() => undefined); // awaited on the next turn; this only marks it handled
+        }
         if (batches.length > 0) await this.#handle(batches);
       } catch (err) {
-        if (this.#stopping) break;
+        if (this.#stopping && !next) break;
         this.#o.log.error({ err }, 'runner loop failed; retrying');
         await sleep(250);
       }
     }
+    await this.#committing;
   }
 
   async #handle(batches: StreamBatch[]): Promise<void> {
@@ -154,8 +175,10 @@ export class Runner {
     for (const b of batches) oldest = Math.min(oldest, entryMs(b.entries[0]?.id ?? `${now}-0`));
     const level = shedLevel(now - oldest, this.#o.latencyBudgetMs ?? 50);
     const result = await this.executor.process(batches, level);
-    await this.#commit(batches, result);
-    this.#record(batches, result);
+    await this.#committing;
+    this.#committing = this.#commit(batches, result)
+      .then(() => this.#record(batches, result))
+      .catch((err: unknown) => this.#o.log.error({ err }, 'recording a committed batch failed'));
   }
 
   /** Retries until Redis takes the batch: its features have advanced, so it cannot be redone. */

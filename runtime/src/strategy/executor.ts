@@ -4,6 +4,10 @@
 // feature row into its model's batch. Then each model scores its whole batch in one call, and
 // the post-processor turns final scores into targets in tick order. No I/O here: the runner
 // reads the batch and commits the result.
+
+// Imported rather than the global: `globalThis.performance` is an accessor, and reading it on
+// every timed evaluation cost the tick loop more than the timing itself.
+import { performance } from 'node:perf_hooks';
 import type {
   ResolvedModel,
   ShardConfig,
@@ -225,7 +229,16 @@ export class Executor {
 
   #collect(batch: StreamBatch, level: ShedLevel, now: number, result: BatchResult): void {
     const members = this.#members.get(batch.instrument) ?? [];
+    // Each member's model batch, looked up once per batch: undefined without a model, null when
+    // its predictor is not loaded (the rule score stands in).
+    const modelBatches = members.map((m) => {
+      const model = m.strategy.config.model;
+      if (!model) return undefined;
+      const predictor = this.#predictors.get(model);
+      return predictor ? this.#batches.batchFor(predictor) : null;
+    });
     const history = this.features.addInstrument(batch.instrument);
+    const pending = this.#pending;
     for (const entry of batch.entries) {
       if (!entry.fields) {
         result.deadLetters.push({
@@ -253,7 +266,9 @@ export class Executor {
       if (!this.features.onTick(batch.instrument, tick.ts, tick.price, tick.volume)) continue;
       const values = this.features.values(batch.instrument);
       const count = history.count;
-      for (const member of members) {
+      pending.pushTick(batch.stream, entry.id, tick.ts, tick.cid ?? '');
+      for (let k = 0; k < members.length; k++) {
+        const member = members[k] as Member;
         const strategy = member.strategy;
         if (strategy.config.paused) continue;
         if (isQuarantined(strategy.quarantine, now)) {
@@ -275,25 +290,14 @@ export class Executor {
         const start = timed ? performance.now() : 0;
         try {
           const rule = member.stages.ruleScore(values, member);
-          const predictor = strategy.config.model
-            ? this.#predictors.get(strategy.config.model)
-            : undefined;
-          const row = predictor ? this.#batches.addRow(predictor, values, member.modelSlots) : -1;
-          if (strategy.config.model && !predictor) {
+          const modelBatch = modelBatches[k] ?? undefined;
+          const row = modelBatch ? modelBatch.addRow(values, member.modelSlots) : -1;
+          if (modelBatches[k] === null) {
             strategy.counters.fallbacks++;
-            const k = strategy.modelDigest;
-            result.fallbacks.set(k, (result.fallbacks.get(k) ?? 0) + 1);
+            const key = strategy.modelDigest;
+            result.fallbacks.set(key, (result.fallbacks.get(key) ?? 0) + 1);
           }
-          this.#pending.push(
-            member,
-            rule,
-            predictor ? predictor.digest : '',
-            row,
-            batch.stream,
-            entry.id,
-            tick.ts,
-            tick.cid ?? '',
-          );
+          pending.push(member, rule, modelBatch, row);
           result.featureReads += strategy.keys.length;
         } catch (err) {
           this.#fail(strategy, err, now, result);
@@ -308,9 +312,8 @@ export class Executor {
     const member = pending.members[i] as Member;
     const strategy = member.strategy;
     try {
-      const row = pending.rows[i] as number;
-      const digest = pending.digests[i] as string;
-      const ml = row >= 0 ? this.#batches.scoreOf(digest, row) : Number.NaN;
+      const batch = pending.batches[i];
+      const ml = batch ? batch.scoreOf(pending.rows[i] as number) : Number.NaN;
       const rule = pending.rules[i] as number;
       const score = blendScores(rule, ml, strategy.config.decision.blendWeight);
       const target = member.stages.target(score);
@@ -320,9 +323,10 @@ export class Executor {
       if (sameTarget(target, member.target)) return;
       member.target = target;
       this.targets.set(`${strategy.name}\u0000${member.instrument}`, target);
-      const stream = pending.streams[i] as string;
-      const entryId = pending.entryIds[i] as string;
-      const modelDigest = Number.isNaN(ml) ? '' : digest;
+      const t = pending.ticks[i] as number;
+      const stream = pending.streams[t] as string;
+      const entryId = pending.entryIds[t] as string;
+      const modelDigest = Number.isNaN(ml) ? '' : (batch?.predictor.digest ?? '');
       strategy.counters.signals++;
       result.signals.push({
         decisionId: decisionId(stream, entryId, strategy.name, modelDigest),
@@ -332,8 +336,8 @@ export class Executor {
         stream,
         entryId,
         entryMs: entryMs(entryId),
-        tickTs: pending.tickTs[i] as number,
-        cid: pending.cids[i] as string,
+        tickTs: pending.tickTs[t] as number,
+        cid: pending.cids[t] as string,
         target,
         score,
         ruleScore: rule,

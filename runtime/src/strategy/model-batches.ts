@@ -8,7 +8,8 @@ export interface InferenceRun {
   seconds: number;
 }
 
-class Batch {
+/** The rows of one model in the batch being processed, and their scores once scored. */
+export class ModelBatch {
   readonly predictor: Predictor;
   rows: Float32Array;
   n = 0;
@@ -17,31 +18,43 @@ class Batch {
     this.predictor = predictor;
     this.rows = new Float32Array(predictor.width * 64);
   }
+
+  /** Copies one feature row (values at `slots`) into the batch; returns its row index. */
+  addRow(values: Float64Array, slots: Int32Array): number {
+    const width = this.predictor.width;
+    if ((this.n + 1) * width > this.rows.length) {
+      const grown = new Float32Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    const rows = this.rows;
+    const base = this.n * width;
+    for (let c = 0; c < width; c++) rows[base + c] = values[slots[c] as number] as number;
+    return this.n++;
+  }
+
+  /** Score of a row once scored; NaN when it was not. */
+  scoreOf(row: number): number {
+    const s = this.scores[row];
+    return s === undefined ? Number.NaN : s;
+  }
 }
 
 export class ModelBatches {
-  readonly #byDigest = new Map<string, Batch>();
+  readonly #byDigest = new Map<string, ModelBatch>();
 
   reset(): void {
     for (const b of this.#byDigest.values()) b.n = 0;
   }
 
-  /** Copies one feature row (values at `slots`) into the model's batch; returns its row index. */
-  addRow(predictor: Predictor, values: Float64Array, slots: Int32Array): number {
+  /** The batch of a predictor's rows (one per model digest). */
+  batchFor(predictor: Predictor): ModelBatch {
     let batch = this.#byDigest.get(predictor.digest);
     if (!batch || batch.predictor !== predictor) {
-      batch = new Batch(predictor);
+      batch = new ModelBatch(predictor);
       this.#byDigest.set(predictor.digest, batch);
     }
-    const width = predictor.width;
-    if ((batch.n + 1) * width > batch.rows.length) {
-      const grown = new Float32Array(batch.rows.length * 2);
-      grown.set(batch.rows);
-      batch.rows = grown;
-    }
-    const base = batch.n * width;
-    for (let c = 0; c < width; c++) batch.rows[base + c] = values[slots[c] as number] as number;
-    return batch.n++;
+    return batch;
   }
 
   /**
@@ -80,10 +93,5 @@ export class ModelBatches {
       }
     }
     if (pending.length > 0) await Promise.all(pending);
-  }
-
-  scoreOf(digest: string, row: number): number {
-    const s = this.#byDigest.get(digest)?.scores[row];
-    return s === undefined ? Number.NaN : s;
   }
 }

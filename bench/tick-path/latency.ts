@@ -1,0 +1,130 @@
+// Tick latency at a fixed offered load: the runner (default latency budget, so it sheds as it
+// would in production) consumes live while `flotilla feed` publishes from its own process at a
+// paced rate. Tick latency is the runner's own measure (commit time minus the tick's Redis entry
+// time, both in whole ms); tick-to-signal is read back from Redis afterwards (signal entry time
+// minus tick entry time). Ticks of the first WARMUP_MS of the feed are not counted: a runner
+// runs for days, and its first second (JIT warm-up) is not its latency.
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { toEntries } from '../../runtime/src/ingest/stream-replies.ts';
+import { Runner } from '../../runtime/src/runner/runner.ts';
+import { RunnerMetrics } from '../../runtime/src/server/metrics.ts';
+import { decodeSignal, signalStream } from '../../runtime/src/signals/signal-format.ts';
+import { type Fleet, INSTRUMENTS } from './fleet.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const WARMUP_MS = 2_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const idMs = (id: string) => Number(id.slice(0, id.indexOf('-')));
+
+/** Nearest-rank quantile. */
+export function quantile(xs: ArrayLike<number>, q: number): number {
+  const sorted = Float64Array.from(xs).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+}
+
+/** Runs `flotilla feed` (its own process) at `rate` ticks/s for `seconds`; returns the total. */
+export async function feed(redisUrl: string, rate: number, seconds: number): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...['cli/main.ts', 'feed', '--redis-url', redisUrl, '--instruments', INSTRUMENTS.join(',')],
+      ...['--rate', String(rate), '--duration', `${seconds}s`, '--seed', '2', '--json'],
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`flotilla feed exited with ${code}:\n${err}`);
+  return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { total: number }).total;
+}
+
+export interface LatencyResult {
+  /** Ticks the feed published, and the runner committed. */
+  published: number;
+  committed: number;
+  /** Ticks after the warm-up, whose latencies the quantiles are of (ms). */
+  ticks: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Signals of those ticks, and their tick-to-signal quantiles (ms). */
+  signals: number;
+  signalP50: number;
+  signalP99: number;
+  drops: number;
+  batches: number;
+  /** Event-loop delay of the runner's process over the run (ms). */
+  loopDelayP99: number;
+  loopDelayMax: number;
+}
+
+export async function measureLatency(
+  job: { redisUrl: string; namespace: string; rate: number; seconds: number },
+  fleet: Fleet,
+): Promise<LatencyResult> {
+  // Entry time (ms) and latency of each committed tick.
+  const entries: number[] = [];
+  const latencies: number[] = [];
+  const runner = new Runner({
+    redisUrl: job.redisUrl,
+    namespace: job.namespace,
+    shard: 0,
+    consumer: 'bench-live',
+    predictors: fleet.predictors,
+    metrics: new RunnerMetrics(),
+    log: pino({ level: 'silent' }),
+    onTickLatency: (ms) => {
+      entries.push(Date.now() - ms);
+      latencies.push(ms);
+    },
+  });
+  runner.setConfig(fleet.config);
+  await runner.start();
+  while (runner.generation < 0) await sleep(10);
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const published = await feed(job.redisUrl, job.rate, WARMUP_MS / 1_000 + job.seconds);
+  for (let waited = 0; latencies.length < published && waited < 10_000; waited += 20)
+    await sleep(20);
+  loop.disable();
+  await runner.stop();
+  const startMs = entries.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY) + WARMUP_MS;
+  const timed = latencies.filter((_, i) => (entries[i] as number) >= startMs);
+
+  const redis = new Redis(job.redisUrl);
+  const toSignal: number[] = [];
+  for (const s of fleet.config.strategies) {
+    const signals = toEntries(await redis.call('XRANGE', signalStream(s.name), startMs, '+'));
+    for (const e of signals) {
+      const entry = decodeSignal(e.fields ?? []).entry ?? '';
+      if (idMs(entry) >= startMs) toSignal.push(idMs(e.id) - idMs(entry));
+    }
+  }
+  await redis.quit();
+  return {
+    published,
+    committed: latencies.length,
+    ticks: timed.length,
+    p50: quantile(timed, 0.5),
+    p99: quantile(timed, 0.99),
+    max: quantile(timed, 1),
+    signals: toSignal.length,
+    signalP50: quantile(toSignal, 0.5),
+    signalP99: quantile(toSignal, 0.99),
+    drops: runner.totals.drops,
+    batches: runner.totals.batches,
+    loopDelayP99: loop.percentile(99) / 1e6,
+    loopDelayMax: loop.max / 1e6,
+  };
+}

@@ -1,0 +1,105 @@
+// The batch commit against a real redis-server: one script writes signals, the last target per
+// strategy and instrument, dead letters byte for byte, and acknowledges every entry read.
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { toEntries } from '../../../runtime/src/ingest/stream-replies.ts';
+import { commitBatch } from '../../../runtime/src/signals/commit.ts';
+import { decodeSignal, signalStream } from '../../../runtime/src/signals/signal-format.ts';
+import type { BatchResult, SignalRecord } from '../../../runtime/src/strategy/executor.ts';
+import { newRedis } from '../../harness/runner.ts';
+
+const redisUrl = inject('redisUrl');
+let redis: Redis;
+beforeAll(() => {
+  redis = newRedis(redisUrl);
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+const tag = () => randomBytes(3).toString('hex');
+
+function signal(strategy: string, instrument: string, entryId: string, side: -1 | 1): SignalRecord {
+  return {
+    decisionId: `d-${entryId}`,
+    strategy,
+    generation: 3,
+    instrument,
+    stream: `ticks:${instrument}`,
+    entryId,
+    entryMs: 1,
+    tickTs: 2,
+    cid: 'c\u0001"é\u{1F600}',
+    target: { side, units: 2 },
+    score: 0.7,
+    ruleScore: Number.NaN,
+    mlScore: 0.7,
+    modelDigest: 'a'.repeat(64),
+    featureSet: '0123456789abcdef',
+  };
+}
+
+const emptyResult = (): BatchResult => ({
+  signals: [],
+  deadLetters: [],
+  events: [],
+  ticks: 0,
+  decisions: 0,
+  drops: new Map(),
+  inference: [],
+  fallbacks: new Map(),
+  featureReads: 0,
+  featureComputations: 0,
+});
+
+describe('commitBatch', () => {
+  it('writes signals in order, the last target per instrument, dead letters, and acks every entry', async () => {
+    const t = tag();
+    const [instrument, strategy, group] = [`T${t}-A`.toUpperCase(), `s-${t}`, `g-${t}`];
+    const stream = `ticks:${instrument}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 1_500; i++)
+      ids.push((await redis.xadd(stream, '*', 'ts', String(i), 'price', '1', 'volume', '1')) ?? '');
+    await redis.xgroup('CREATE', stream, group, '0');
+    await redis.xreadgroup('GROUP', group, 'c', 'COUNT', 2_000, 'STREAMS', stream, '>');
+    const keys = {
+      group,
+      shard: 4,
+      targetsKey: (s: string) => `targets:${t}:${s}`,
+      deadLetterStream: `dlq:${t}`,
+      signalMaxLen: 1_000,
+    };
+    const result = emptyResult();
+    result.signals.push(
+      signal(strategy, instrument, ids[0] ?? '', 1),
+      signal(strategy, instrument, ids[1] ?? '', -1),
+    );
+    result.deadLetters.push({
+      stream,
+      entryId: ids[2] ?? '',
+      reason: 'bad_price',
+      message: 'price: "x\u0000y" is not a decimal number',
+      fields: ['price', 'x\u0000y'],
+    });
+    const entries = ids.map((id) => ({ id, fields: [] }));
+    await commitBatch(redis, [{ instrument, stream, entries }], result, keys);
+
+    const written = toEntries(await redis.call('XRANGE', signalStream(strategy), '-', '+')).map(
+      (e) => decodeSignal(e.fields ?? []),
+    );
+    expect(written.map((s) => [s.entry, s.side, s.ruleScore, s.cid])).toEqual([
+      [ids[0], 'long', '', 'c\u0001"é\u{1F600}'],
+      [ids[1], 'short', '', 'c\u0001"é\u{1F600}'],
+    ]);
+    expect(await redis.hgetall(keys.targetsKey(strategy))).toEqual({ [instrument]: 'short:2' });
+    const [letter] = await redis.xrange(keys.deadLetterStream, '-', '+');
+    expect(letter?.[1]).toEqual([
+      ...['stream', stream, 'entry', ids[2], 'shard', '4', 'reason', 'bad_price'],
+      ...['message', 'price: "x\u0000y" is not a decimal number'],
+      ...['fields', JSON.stringify(['price', 'x\u0000y'])],
+    ]);
+    const [pending] = (await redis.call('XPENDING', stream, group)) as [number];
+    expect(pending).toBe(0);
+  });
+});
