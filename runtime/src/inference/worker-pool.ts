@@ -7,7 +7,6 @@ import { Worker } from 'node:worker_threads';
 import { InferenceRejectedError, OnnxError } from './errors.ts';
 import type {
   LoadRequest,
-  OutputKind,
   WorkerFailure,
   WorkerReply,
   WorkerRequest,
