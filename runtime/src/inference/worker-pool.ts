@@ -5,12 +5,7 @@
 // not fit: a task cannot be sent to every worker, which loading and releasing sessions need.)
 import { Worker } from 'node:worker_threads';
 import { InferenceRejectedError, OnnxError } from './errors.ts';
-import type {
-  LoadRequest,
-  WorkerFailure,
-  WorkerReply,
-  WorkerRequest,
-} from './worker-protocol.ts';
+import type { LoadRequest, WorkerFailure, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
 /** What a worker needs to create a session (the load request without its id and probe rows). */
 export type PoolModel = Omit<LoadRequest, 'type' | 'id' | 'probe' | 'probeRows'>;
