@@ -4,6 +4,7 @@
 // Weights are standardized the way a trained logistic regression's are: each feature is divided
 // by its spread on a calibration run of the synthetic market, so scores move around 0.5 and
 // targets change now and then rather than on every tick.
+
 import { createHash } from 'node:crypto';
 import { parseShardConfig } from '../../operator/src/api/shard/parse.ts';
 import type {
@@ -14,6 +15,7 @@ import type {
 import { type FeatureParams, featureKey } from '../../operator/src/api/v1alpha1/feature-catalog.ts';
 import { FeatureStore } from '../../runtime/src/features/feature-store.ts';
 import { marketTicks } from '../../runtime/src/feed/market.ts';
+import { instrumentRandom } from '../../runtime/src/feed/random.ts';
 import { LinearPredictor, StaticPredictors } from '../../runtime/src/strategy/predictor.ts';
 
 export const FLEET_SEED = 20_240_601;
@@ -59,16 +61,10 @@ export const FEATURE_POOL: FeatureParams[] = [
   ),
 ];
 
-/** mulberry32: small, seeded, good enough to pick a fleet. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** Uniforms in [0, 1) from the feed's seeded generator: enough to pick a fleet. */
+function rng(seed: number): () => number {
+  const random = instrumentRandom(seed, 'bench-fleet');
+  return () => random.uniform();
 }
 
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

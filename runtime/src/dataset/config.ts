@@ -3,8 +3,8 @@
 
 import { basename, extname } from 'node:path';
 import { MAX_EDGE } from '../feed/market-params.ts';
-import { numberFlags } from '../flag-numbers.ts';
-import { instrumentProblem, MAX_TS } from '../ingest/tick-format.ts';
+import { kebab, numberFlags, parseStartTs } from '../flag-numbers.ts';
+import { instrumentProblem } from '../ingest/tick-format.ts';
 import { DatasetError } from './errors.ts';
 import { type FeatureList, featureList } from './feature-list.ts';
 
@@ -111,7 +111,7 @@ export function datasetConfig(
           (n) => n >= 0 && n <= MAX_EDGE,
           `a number in [0, ${MAX_EDGE}]`,
         ) ?? 0,
-      startTs: parseStartTs(flags.startTs, problems),
+      startTs: parseStartTs(flags.startTs, DEFAULT_START_TS, problems),
       ticksPerInstrument:
         number(
           'ticks-per-instrument',
@@ -168,20 +168,4 @@ export function datasetConfig(
     batchRows,
     json: flags.json ?? false,
   });
-}
-
-/** ms since the epoch, or an ISO 8601 time such as 2026-01-02T09:30:00Z. */
-function parseStartTs(text: string | undefined, problems: string[]): number {
-  if (text === undefined) return DEFAULT_START_TS;
-  const trimmed = text.trim();
-  const ms = /^[0-9]+$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed);
-  if (Number.isSafeInteger(ms) && ms >= 0 && ms <= MAX_TS) return ms;
-  problems.push(
-    `--start-ts: "${text}" is not ms since the epoch (0 to ${MAX_TS}) or an ISO 8601 time`,
-  );
-  return 0;
-}
-
-function kebab(flag: string): string {
-  return flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

@@ -2,8 +2,8 @@
 // Every problem names the flag and the limit; all problems are reported together.
 
 import { durationMs } from '../../../operator/src/api/duration.ts';
-import { numberFlags } from '../flag-numbers.ts';
-import { instrumentProblem, MAX_TS } from '../ingest/tick-format.ts';
+import { kebab, numberFlags, parseStartTs } from '../flag-numbers.ts';
+import { instrumentProblem } from '../ingest/tick-format.ts';
 import { FeedError } from './errors.ts';
 import { MAX_EDGE } from './market-params.ts';
 
@@ -121,7 +121,7 @@ export function feedConfig(
           (n) => n >= 0 && n <= MAX_EDGE,
           `a number in [0, ${MAX_EDGE}]`,
         ) ?? 0,
-      startTs: parseStartTs(flags.startTs, nowMs, problems),
+      startTs: parseStartTs(flags.startTs, Math.floor(nowMs), problems),
       ...(ticks === undefined ? {} : { ticksPerInstrument: ticks }),
     };
   }
@@ -141,20 +141,4 @@ export function feedConfig(
     ...(duration === undefined ? {} : { durationMs: duration }),
     ...(maxlen === undefined ? {} : { maxlen }),
   });
-}
-
-/** ms since the epoch, or an ISO 8601 time such as 2026-01-02T09:30:00Z. */
-function parseStartTs(text: string | undefined, nowMs: number, problems: string[]): number {
-  if (text === undefined) return Math.floor(nowMs);
-  const trimmed = text.trim();
-  const ms = /^[0-9]+$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed);
-  if (Number.isSafeInteger(ms) && ms >= 0 && ms <= MAX_TS) return ms;
-  problems.push(
-    `--start-ts: "${text}" is not ms since the epoch (0 to ${MAX_TS}) or an ISO 8601 time`,
-  );
-  return 0;
-}
-
-function kebab(flag: string): string {
-  return flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
