@@ -1,10 +1,13 @@
-// Writes every generated file (CRDs, CRD reference). Run: make generate
+// Writes every generated file (CRDs, CRD reference, the chart's CRD copies and values table).
+// Run: make generate
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generatedFiles } from '../operator/src/api/generate.ts';
+import { chartCrdCopies, chartReadme } from './chart/generated.ts';
 
 const root = join(import.meta.dirname, '..');
-for (const file of generatedFiles()) {
+const files = generatedFiles();
+for (const file of [...files, ...chartCrdCopies(files), chartReadme(root)]) {
   mkdirSync(dirname(join(root, file.path)), { recursive: true });
   writeFileSync(join(root, file.path), file.content);
   console.log(`wrote ${file.path}`);

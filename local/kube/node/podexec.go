@@ -122,8 +122,20 @@ func enterPod(o *podExecOptions) error {
 			return fmt.Errorf("set hostname: %w", err)
 		}
 	}
-	for _, m := range o.mounts {
-		if err := bindMount(m); err != nil {
+	// Resolve every source before the first mount: a volume mounted at a shallow path (an
+	// emptyDir at /tmp) must not hide the sources of the mounts after it, as a kubelet
+	// resolves its volume paths before it starts the container.
+	sources := make([]int, len(o.mounts))
+	for i, m := range o.mounts {
+		fd, err := unix.Open(m.src, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("mount source: %w", &os.PathError{Op: "open", Path: m.src, Err: err})
+		}
+		defer unix.Close(fd)
+		sources[i] = fd
+	}
+	for i, m := range o.mounts {
+		if err := bindMount(m, sources[i]); err != nil {
 			return err
 		}
 	}
@@ -133,14 +145,15 @@ func enterPod(o *podExecOptions) error {
 	return nil
 }
 
-// bindMount binds m.src at m.dst, creating dst (a directory, or an empty file when src is a
-// file) if it is missing, and remounts it read-only for :ro.
-func bindMount(m mountSpec) error {
-	st, err := os.Stat(m.src)
-	if err != nil {
-		return fmt.Errorf("mount source: %w", err)
+// bindMount binds m.src (already opened as src, an O_PATH descriptor) at m.dst, creating dst
+// (a directory, or an empty file when src is a file) if it is missing, and remounts it
+// read-only for :ro.
+func bindMount(m mountSpec, src int) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(src, &st); err != nil {
+		return fmt.Errorf("mount source: %w", &os.PathError{Op: "stat", Path: m.src, Err: err})
 	}
-	if st.IsDir() {
+	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
 		if err := os.MkdirAll(m.dst, 0o755); err != nil {
 			return fmt.Errorf("create mount point: %w", err)
 		}
@@ -154,7 +167,7 @@ func bindMount(m mountSpec) error {
 		}
 		f.Close()
 	}
-	if err := unix.Mount(m.src, m.dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+	if err := unix.Mount(fmt.Sprintf("/proc/self/fd/%d", src), m.dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return fmt.Errorf("bind %s at %s: %w", m.src, m.dst, err)
 	}
 	if m.ro {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parse as parseCel } from '@bufbuild/cel';
 import { dumpYaml, loadYaml } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { crdFor } from '../../../operator/src/api/crd.ts';
 import { generatedFiles } from '../../../operator/src/api/generate.ts';
 import { KINDS } from '../../../operator/src/api/v1alpha1/index.ts';
+import { chartCrdCopies } from '../../../scripts/chart/generated.ts';
 
 const root = join(import.meta.dirname, '../../..');
 type Node = Record<string, any>;
@@ -48,6 +49,21 @@ describe('generated files', () => {
       expect(readFileSync(join(root, path), 'utf8')).toBe(content);
     },
   );
+
+  // The Helm chart installs its own crds/: byte-identical copies, and nothing else.
+  const chartCrds = chartCrdCopies(generatedFiles());
+  it.each(chartCrds.map((f) => [f.path, f.content]))(
+    '%s is up to date (run `make generate`)',
+    (path, content) => {
+      expect(readFileSync(join(root, path), 'utf8')).toBe(content);
+    },
+  );
+
+  it('charts/flotilla/crds holds exactly the generated CRDs, no stale ones', () => {
+    expect(readdirSync(join(root, 'charts/flotilla/crds')).sort()).toEqual(
+      chartCrds.map((f) => basename(f.path)).sort(),
+    );
+  });
 });
 
 describe.each(KINDS.map((k) => [k.kind, k] as const))('%s CRD', (_name, kind) => {

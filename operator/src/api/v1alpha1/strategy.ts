@@ -259,23 +259,33 @@ export const StrategySpec = withRules(
 
 export const StrategyCounters = Type.Object(
   {
-    ticks: Type.Integer({ description: 'Ticks scored.', minimum: 0, format: 'int64' }),
-    decisions: Type.Integer({
-      description: 'Decision records written.',
-      minimum: 0,
-      format: 'int64',
-    }),
-    signals: Type.Integer({ description: 'Signals emitted.', minimum: 0, format: 'int64' }),
-    errors: Type.Integer({
-      description: 'Scoring failures (the strategy was isolated).',
-      minimum: 0,
-      format: 'int64',
-    }),
-    dropped: Type.Integer({
-      description: 'Ticks shed under overload.',
-      minimum: 0,
-      format: 'int64',
-    }),
+    ticks: Type.Optional(
+      Type.Integer({ description: 'Ticks scored.', minimum: 0, format: 'int64' }),
+    ),
+    decisions: Type.Optional(
+      Type.Integer({
+        description: 'Decision records written.',
+        minimum: 0,
+        format: 'int64',
+      }),
+    ),
+    signals: Type.Optional(
+      Type.Integer({ description: 'Signals emitted.', minimum: 0, format: 'int64' }),
+    ),
+    errors: Type.Optional(
+      Type.Integer({
+        description: 'Scoring failures (the strategy was isolated).',
+        minimum: 0,
+        format: 'int64',
+      }),
+    ),
+    dropped: Type.Optional(
+      Type.Integer({
+        description: 'Ticks shed under overload.',
+        minimum: 0,
+        format: 'int64',
+      }),
+    ),
   },
   {
     description: 'Counters reported by the runner since the strategy was placed on it.',
