@@ -1,8 +1,10 @@
+import { mkdtempSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from './free-port.ts';
-import { findBinary, startServer } from './server-process.ts';
+import { findBinary, startServer, TEMP_PREFIX } from './server-process.ts';
 
 export interface ClickHouseServer {
   /** HTTP interface, for `@clickhouse/client`. */
@@ -13,11 +15,24 @@ export interface ClickHouseServer {
   stop(): Promise<void>;
 }
 
+export interface ClickHouseOptions {
+  /**
+   * Keep the server's data (databases, tables, parts) in this directory instead of its temp dir,
+   * so a new server started on the same directory finds it (a restart). The caller creates and
+   * removes it (`makeDataDir`); `stop()` leaves it.
+   */
+  dataDir?: string;
+  /** Listen on these ports instead of free ones (a restart keeps the URL clients were given). */
+  httpPort?: number;
+  tcpPort?: number;
+}
+
 /**
  * A throwaway clickhouse-server (Debian 18.16) whose config, data and logs all live in its temp
- * dir. It logs to the console, so the harness's log file (and a failed start's error) has it.
+ * dir (data in `dataDir` when given). It logs to the console, so the harness's log file (and a
+ * failed start's error) has it.
  */
-export async function startClickHouse(): Promise<ClickHouseServer> {
+export async function startClickHouse(options: ClickHouseOptions = {}): Promise<ClickHouseServer> {
   const binary = findBinary(
     'clickhouse-server',
     ['/usr/sbin', '/usr/bin'],
@@ -29,8 +44,10 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
     // Graceful shutdown takes ~1.5 s; the data is throwaway, so do not wait long for it.
     stopTimeoutMs: 5_000,
     async plan(dir) {
-      const [httpPort = 0, tcpPort = 0] = await freePorts(2);
-      await writeConfig(dir, httpPort, tcpPort);
+      const [freeHttp = 0, freeTcp = 0] = await freePorts(2);
+      const httpPort = options.httpPort ?? freeHttp;
+      const tcpPort = options.tcpPort ?? freeTcp;
+      await writeConfig(dir, httpPort, tcpPort, options.dataDir ?? join(dir, 'data'));
       return {
         args: [`--config-file=${join(dir, 'config.xml')}`],
         ports: [httpPort, tcpPort],
@@ -64,10 +81,21 @@ function pingClickHouse(httpPort: number): Promise<boolean> {
   });
 }
 
-async function writeConfig(dir: string, httpPort: number, tcpPort: number): Promise<void> {
-  for (const sub of ['data', 'tmp', 'user_files', 'format_schemas']) {
+/** A directory for `dataDir` that the harness's leftover sweep recognises by its name. */
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}clickhouse-data-`));
+}
+
+async function writeConfig(
+  dir: string,
+  httpPort: number,
+  tcpPort: number,
+  dataDir: string,
+): Promise<void> {
+  for (const sub of ['tmp', 'user_files', 'format_schemas']) {
     await mkdir(join(dir, sub));
   }
+  await mkdir(dataDir, { recursive: true });
   // Only the settings below are set. listen_host is one IPv4 address, so nothing binds ::1 or
   // 0.0.0.0; with no interserver_http_port (only the packaged config sets 9009) no third port
   // is opened; the `default` user may connect from 127.0.0.1 only. The profile keeps stock
@@ -78,7 +106,7 @@ async function writeConfig(dir: string, httpPort: number, tcpPort: number): Prom
   <listen_host>127.0.0.1</listen_host>
   <http_port>${httpPort}</http_port>
   <tcp_port>${tcpPort}</tcp_port>
-  <path>${dir}/data/</path>
+  <path>${dataDir}/</path>
   <tmp_path>${dir}/tmp/</tmp_path>
   <user_files_path>${dir}/user_files/</user_files_path>
   <format_schema_path>${dir}/format_schemas/</format_schema_path>

@@ -1,0 +1,9 @@
+// Every ledger migration, in version order. Add a new file and append it here; never edit or
+// reorder a released one.
+import type { Migration } from '../migration-plan.ts';
+import { initial } from './001-initial.ts';
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+/** The schema version this program builds and reads. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
