@@ -1,11 +1,12 @@
-// The `flotilla` command: one program, one subcommand per job. Later issues add the
-// operator, the runner, the local cluster, the feed, replay, dataset, train and forensics.
+// The `flotilla` command: one program, one subcommand per job (operator, runner, local
+// cluster, feed, dataset, train, ...).
 import { Command } from '@commander-js/extra-typings';
 import { FlotillaError } from '../operator/src/errors.ts';
 import { crdsCommand } from './commands/crds.ts';
 import { datasetCommand } from './commands/dataset.ts';
 import { feedCommand } from './commands/feed.ts';
 import { localCommand } from './commands/local.ts';
+import { operatorCommand } from './commands/operator.ts';
 import { runnerCommand } from './commands/runner.ts';
 import { trainCommand } from './commands/train.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -18,6 +19,7 @@ const program = new Command('flotilla')
   .addCommand(validateCommand())
   .addCommand(crdsCommand())
   .addCommand(localCommand())
+  .addCommand(operatorCommand())
   .addCommand(runnerCommand())
   .addCommand(feedCommand())
   .addCommand(datasetCommand())

@@ -13,7 +13,10 @@ import { SHARD_CONFIG_KEY, shardConfigMapName } from '../operator/src/api/shard/
 import type { ModelSpec } from '../operator/src/api/v1alpha1/model.ts';
 import type { StrategySpec } from '../operator/src/api/v1alpha1/strategy.ts';
 import { validateManifest } from '../operator/src/api/validation/validate.ts';
-import { desiredRunners } from '../operator/src/controllers/strategy/desired-runners.ts';
+import {
+  desiredRunners,
+  runnerAccess,
+} from '../operator/src/controllers/strategy/desired-runners.ts';
 import { marketTicks } from '../runtime/src/feed/market.ts';
 import { marketParams } from '../runtime/src/feed/market-params.ts';
 import { publishTicks } from '../runtime/src/feed/publisher.ts';
@@ -60,6 +63,7 @@ export async function runDemoFleet(o: DemoFleetOptions): Promise<void> {
     };
     const objects = [
       configMap,
+      ...runnerAccess(),
       ...desiredRunners({
         shards: 1,
         redisUrl: `redis://${bridgeIP}:${server.port}`,

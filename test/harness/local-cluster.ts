@@ -37,3 +37,10 @@ export async function startLocalCluster(): Promise<LocalCluster> {
   const dir = server.info.clusterDir;
   return { dir, kubeconfig: join(dir, 'kubeconfig'), pid: server.pid, stop: server.stop };
 }
+
+/** The node bridge's address: how pods reach servers on the host (their loopback is their own). */
+export function bridgeIP(clusterDir: string): string {
+  return (
+    JSON.parse(readFileSync(join(clusterDir, 'cluster.json'), 'utf8')) as { bridgeIP: string }
+  ).bridgeIP;
+}

@@ -4,7 +4,10 @@ import { DATASET_ERROR_CODES } from '../../../runtime/src/dataset/errors.ts';
 import { RUNTIME_ERROR_CODES } from '../../../runtime/src/errors.ts';
 import { FEED_ERROR_CODES } from '../../../runtime/src/feed/errors.ts';
 import { INFERENCE_ERROR_CODES } from '../../../runtime/src/inference/errors.ts';
+import { LEDGER_ERROR_CODES } from '../../../runtime/src/ledger/errors.ts';
 import { ERROR_CODES, TRAINER_ERROR_CODES } from '../errors.ts';
+import { KUBE_ERROR_CODES } from '../kube/errors.ts';
+import { SHARDING_ERROR_CODES } from '../sharding/errors.ts';
 
 /** Every code any part of Flotilla reports, in one table. */
 export const ALL_ERROR_CODES: Record<string, string> = {
@@ -14,6 +17,9 @@ export const ALL_ERROR_CODES: Record<string, string> = {
   ...INFERENCE_ERROR_CODES,
   ...TRAINER_ERROR_CODES,
   ...DATASET_ERROR_CODES,
+  ...KUBE_ERROR_CODES,
+  ...SHARDING_ERROR_CODES,
+  ...LEDGER_ERROR_CODES,
 };
 
 import { API_VERSION } from './v1alpha1/common.ts';

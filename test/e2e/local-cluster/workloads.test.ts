@@ -1,11 +1,11 @@
 // Pods of the local cluster are real processes: a StatefulSet of `flotilla local hello`
 // replicas gets pod IPs, probes, restarts, logs, scale-down and RBAC like a real node gives.
-import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { eventually } from '../../harness/eventually.ts';
 import { kubectl, kubectlOk } from '../../harness/kubectl.ts';
 import { createNamespace } from '../../harness/namespace.ts';
+import { containerPid } from '../../harness/pods.ts';
 
 const kubeconfig = inject('kubeconfig');
 const IMAGE = 'ghcr.io/flotilla-dev/flotilla:dev';
@@ -61,19 +61,6 @@ const headlessService = {
   spec: { clusterIP: 'None', selector: { app: 'hello' }, ports: [{ name: 'http', port: 8080 }] },
 };
 
-/** Host pid of the process whose environment says it is this pod's container. */
-function containerPid(pod: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (env.includes(`POD_NAME=${pod}`) && env.includes(`POD_NAMESPACE=${ns}`))
-        return Number(entry);
-    } catch {}
-  }
-  return undefined;
-}
-
 beforeAll(async () => {
   ns = await createNamespace(kubeconfig, 'workloads');
   await apply(helloStatefulSet(2), headlessService);
@@ -115,7 +102,7 @@ describe('a StatefulSet of local processes', () => {
   });
 
   it('restarts a container killed with SIGKILL and counts the restart', async () => {
-    const pid = containerPid('hello-0');
+    const pid = containerPid(ns, 'hello-0');
     expect(pid).toBeDefined();
     process.kill(pid as number, 'SIGKILL');
     await eventually('restartCount 1 and Ready', async () => {
@@ -128,7 +115,7 @@ describe('a StatefulSet of local processes', () => {
       );
       return out === '1 true' ? out : undefined;
     });
-    expect(containerPid('hello-0')).not.toBe(pid);
+    expect(containerPid(ns, 'hello-0')).not.toBe(pid);
     expect(
       await k(
         'get',
@@ -142,12 +129,12 @@ describe('a StatefulSet of local processes', () => {
   });
 
   it('removes pod 1 and its process on scale-down to 1', async () => {
-    const pid = containerPid('hello-1');
+    const pid = containerPid(ns, 'hello-1');
     expect(pid).toBeDefined();
     await k('scale', 'statefulset/hello', '--replicas=1');
     await k('wait', '--for=delete', '--timeout=60s', 'pod/hello-1');
     await eventually('the process to exit', async () =>
-      containerPid('hello-1') === undefined ? true : undefined,
+      containerPid(ns, 'hello-1') === undefined ? true : undefined,
     );
     expect((await k('get', 'pods', '-o', 'name')).trim()).toBe('pod/hello-0');
   });

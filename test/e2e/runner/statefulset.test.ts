@@ -2,8 +2,6 @@
 // reading its own shard ConfigMap through the API (in-cluster config, RBAC), consuming fed ticks
 // from Redis, emitting signals, reporting its config generation, and answering /readyz on its
 // pod IP.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -12,10 +10,14 @@ import {
   SHARD_CONFIG_KEY,
   shardConfigMapName,
 } from '../../../operator/src/api/shard/shard-config.ts';
-import { desiredRunners } from '../../../operator/src/controllers/strategy/desired-runners.ts';
+import {
+  desiredRunners,
+  runnerAccess,
+} from '../../../operator/src/controllers/strategy/desired-runners.ts';
 import { shardConfig, shardStrategy } from '../../fixtures/shard.ts';
 import { eventually } from '../../harness/eventually.ts';
 import { kubectlOk } from '../../harness/kubectl.ts';
+import { bridgeIP } from '../../harness/local-cluster.ts';
 import { createNamespace } from '../../harness/namespace.ts';
 import { type RedisServer, startRedis } from '../../harness/redis.ts';
 import { feed, newRedis, readSignals, uniqueInstruments } from '../../harness/runner.ts';
@@ -48,10 +50,8 @@ const configMap = (
 
 beforeAll(async () => {
   // Pods reach host servers at the node bridge's address (loopback is their own).
-  const { bridgeIP } = JSON.parse(readFileSync(join(clusterDir, 'cluster.json'), 'utf8')) as {
-    bridgeIP: string;
-  };
-  server = await startRedis({ bind: [bridgeIP] });
+  const bridge = bridgeIP(clusterDir);
+  server = await startRedis({ bind: [bridge] });
   redis = newRedis(server.url);
   ns = await createNamespace(kubeconfig, 'runners');
   await apply(
@@ -60,9 +60,10 @@ beforeAll(async () => {
       shardStrategy('e2e-one', { instruments: [b] }),
       shardStrategy('e2e-one-b', { instruments: [a, b], priority: 'critical' }),
     ]),
+    ...runnerAccess(),
     ...desiredRunners({
       shards: 2,
-      redisUrl: `redis://${bridgeIP}:${server.port}`,
+      redisUrl: `redis://${bridge}:${server.port}`,
       args: ['--start-from', 'earliest', '--block-ms', '50', '--report-interval-ms', '250'],
     }),
   );

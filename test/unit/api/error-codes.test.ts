@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../cli/local-kube.ts';
 import { ALL_ERROR_CODES } from '../../../operator/src/api/docs.ts';
 import { ERROR_CODES, TRAINER_ERROR_CODES } from '../../../operator/src/errors.ts';
+import { KUBE_ERROR_CODES } from '../../../operator/src/kube/errors.ts';
+import { SHARDING_ERROR_CODES } from '../../../operator/src/sharding/errors.ts';
 import { DATASET_ERROR_CODES } from '../../../runtime/src/dataset/errors.ts';
 import { RUNTIME_ERROR_CODES } from '../../../runtime/src/errors.ts';
 import { FEED_ERROR_CODES } from '../../../runtime/src/feed/errors.ts';
 import { INFERENCE_ERROR_CODES } from '../../../runtime/src/inference/errors.ts';
+import { LEDGER_ERROR_CODES } from '../../../runtime/src/ledger/errors.ts';
 
 describe('error codes', () => {
   it('are unique across every table (a code is never reused)', () => {
@@ -18,6 +21,9 @@ describe('error codes', () => {
       INFERENCE_ERROR_CODES,
       TRAINER_ERROR_CODES,
       DATASET_ERROR_CODES,
+      KUBE_ERROR_CODES,
+      SHARDING_ERROR_CODES,
+      LEDGER_ERROR_CODES,
     ];
     const all = tables.flatMap((t) => Object.keys(t));
     expect(new Set(all).size).toBe(all.length);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   desiredRunners,
   MODELS_PATH,
+  runnerAccess,
 } from '../../../operator/src/controllers/strategy/desired-runners.ts';
 
 const find = (objects: Record<string, any>[], kind: string) =>
@@ -14,13 +15,7 @@ describe('desiredRunners', () => {
       redisUrl: 'redis://10.0.0.1:6379',
       args: ['--block-ms', '50'],
     });
-    expect(objects.map((o) => o.kind)).toEqual([
-      'ServiceAccount',
-      'Role',
-      'RoleBinding',
-      'Service',
-      'StatefulSet',
-    ]);
+    expect(objects.map((o) => o.kind)).toEqual(['Service', 'StatefulSet', 'PodDisruptionBudget']);
     const sts = find(objects, 'StatefulSet');
     expect(sts.spec.replicas).toBe(3);
     const container = sts.spec.template.spec.containers[0];
@@ -35,7 +30,7 @@ describe('desiredRunners', () => {
   });
 
   it('grants only read access to ConfigMaps', () => {
-    expect(find(desiredRunners({ shards: 1, redisUrl: 'redis://x:1' }), 'Role').rules).toEqual([
+    expect(find(runnerAccess(), 'Role').rules).toEqual([
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
     ]);
   });
@@ -51,5 +46,18 @@ describe('desiredRunners', () => {
     expect(sts.spec.template.spec.containers[0].volumeMounts).toEqual([
       { name: 'models', mountPath: MODELS_PATH, readOnly: true },
     ]);
+  });
+
+  it('lets a drain take down one runner at a time, and labels what the operator manages', () => {
+    const objects = desiredRunners({ shards: 2, redisUrl: 'redis://x:1', namespace: 'fleet' });
+    const pdb = find(objects, 'PodDisruptionBudget');
+    expect(pdb.spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: find(objects, 'StatefulSet').spec.selector.matchLabels },
+    });
+    for (const o of objects as Record<string, any>[]) {
+      expect(o.metadata.namespace).toBe('fleet');
+      expect(o.metadata.labels['app.kubernetes.io/managed-by']).toBe('flotilla-operator');
+    }
   });
 });

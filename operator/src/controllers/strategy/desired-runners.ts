@@ -1,25 +1,69 @@
 // The runner workload for a fleet: one StatefulSet whose replica i runs shard i (it reads the
-// ConfigMap flotilla-shard-<i>), a headless Service for stable pod names, and the least
-// privilege a runner needs (read ConfigMaps in its namespace). Pure: the Strategy controller
-// applies these; the demo and tests use them directly until it exists.
+// ConfigMap flotilla-shard-<i>), a headless Service for stable pod names and a
+// PodDisruptionBudget. Pure: the Strategy controller applies these. The runner's own RBAC
+// (read ConfigMaps in its namespace) is installed by the Helm chart, so the operator needs no
+// RBAC rights; `runnerAccess()` renders the same for tests and scripts that run without it.
 
 export const RUNNER_NAME = 'flotilla-runner';
 export const DEFAULT_IMAGE = 'ghcr.io/flotilla-dev/flotilla:dev';
 /** Where runners find model files given as file:// URIs. */
 export const MODELS_PATH = '/var/lib/flotilla/models';
+export const MANAGED_BY = 'flotilla-operator';
+
+export const RUNNER_LABELS = {
+  'app.kubernetes.io/name': RUNNER_NAME,
+  'app.kubernetes.io/part-of': 'flotilla',
+} as const;
+
+export interface RunnerResources {
+  requests?: { cpu?: string; memory?: string };
+  limits?: { cpu?: string; memory?: string };
+}
 
 export interface RunnerWorkloadOptions {
   shards: number;
   redisUrl: string;
+  namespace?: string;
   image?: string;
+  serviceAccountName?: string;
+  resources?: RunnerResources;
   /** Extra `flotilla runner` flags. */
   args?: string[];
   /** A host directory mounted read-only at MODELS_PATH (local clusters). */
   modelsHostPath?: string;
 }
 
+const meta = (name: string, namespace: string | undefined, labels: Record<string, string>) => ({
+  name,
+  ...(namespace ? { namespace } : {}),
+  labels,
+});
+
+/** The runner's ServiceAccount and its read access to ConfigMaps (the chart's job in a real install). */
+export function runnerAccess(namespace?: string): Record<string, unknown>[] {
+  const labels = { ...RUNNER_LABELS };
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(RUNNER_NAME, namespace, labels) },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(RUNNER_NAME, namespace, labels),
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(RUNNER_NAME, namespace, labels),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: RUNNER_NAME },
+      subjects: [{ kind: 'ServiceAccount', name: RUNNER_NAME }],
+    },
+  ];
+}
+
 export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown>[] {
-  const labels = { 'app.kubernetes.io/name': RUNNER_NAME, 'app.kubernetes.io/part-of': 'flotilla' };
+  const labels: Record<string, string> = { ...RUNNER_LABELS };
+  const owned = { ...labels, 'app.kubernetes.io/managed-by': MANAGED_BY };
+  const ns = o.namespace;
   const models = o.modelsHostPath
     ? {
         volumes: [{ name: 'models', hostPath: { path: o.modelsHostPath, type: 'Directory' } }],
@@ -27,30 +71,16 @@ export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown
       }
     : { volumes: [], mounts: [] };
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: RUNNER_NAME, labels } },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: RUNNER_NAME, labels },
-      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: RUNNER_NAME, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: RUNNER_NAME },
-      subjects: [{ kind: 'ServiceAccount', name: RUNNER_NAME }],
-    },
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: RUNNER_NAME, labels },
+      metadata: meta(RUNNER_NAME, ns, owned),
       spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'http', port: 8080 }] },
     },
     {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name: RUNNER_NAME, labels },
+      metadata: meta(RUNNER_NAME, ns, owned),
       spec: {
         serviceName: RUNNER_NAME,
         replicas: o.shards,
@@ -60,7 +90,7 @@ export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: RUNNER_NAME,
+            serviceAccountName: o.serviceAccountName ?? RUNNER_NAME,
             terminationGracePeriodSeconds: 10,
             volumes: models.volumes,
             containers: [
@@ -82,11 +112,19 @@ export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown
                 readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
                 volumeMounts: models.mounts,
+                ...(o.resources ? { resources: o.resources } : {}),
               },
             ],
           },
         },
       },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta(RUNNER_NAME, ns, owned),
+      // Shards are disjoint: a drain may take down one runner at a time, never two.
+      spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
     },
   ];
 }
