@@ -1,6 +1,7 @@
 // Validates Flotilla objects at run time with the same schemas and CEL rules the CRDs carry:
 // defaults first (as the API server applies them), then the schema, then the CEL rules.
 import type { TSchema } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { ValidationError } from '../../errors.ts';
 import { API_VERSION, DNS_LABEL } from '../v1alpha1/common.ts';
@@ -28,12 +29,26 @@ function unique(errors: FieldError[]): FieldError[] {
 }
 
 /** Validates `input` against one schema; `path` names where it sits (e.g. `spec`). */
+// Compiled checkers, one per schema: the operator and the runners validate the same shard config
+// schema on every change, and collecting errors is only worth it when the check fails.
+const checkers = new WeakMap<TSchema, Validator>();
+function checker(schema: TSchema): Validator {
+  let c = checkers.get(schema);
+  if (!c) {
+    c = Compile(schema);
+    checkers.set(schema, c);
+  }
+  return c;
+}
+
 export function validateAgainst<T>(schema: TSchema, input: unknown, path: string): Validated<T> {
   const value = Value.Default(schema, Value.Clone(input)) as T;
   const node = asNode(schema);
-  const schemaErrors = [...Value.Errors(schema, value)].flatMap((e) =>
-    formatSchemaError(e as unknown as RawSchemaError, node, value, path),
-  );
+  const schemaErrors = checker(schema).Check(value)
+    ? []
+    : [...Value.Errors(schema, value)].flatMap((e) =>
+        formatSchemaError(e as unknown as RawSchemaError, node, value, path),
+      );
   const ruleErrors = checkKubernetesRules(node, value, path, schemaErrors.length === 0);
   return { value, errors: unique([...schemaErrors, ...ruleErrors]) };
 }

@@ -16,7 +16,7 @@ import { keyOf, type ObjectKey } from '../../kube/object-key.ts';
 import { CORE, knownResourceType, type ResourceType } from '../../kube/resource-type.ts';
 import { alreadyVerified } from '../model/model-status.ts';
 import { type FleetModel, renderFleet } from './render-fleet.ts';
-import { previousPlacement, readShardConfigs, shardOf } from './shard-configmaps.ts';
+import { previousPlacement, ShardConfigCache, shardOf } from './shard-configmaps.ts';
 
 export interface StrategyResource extends KubernetesObject {
   metadata: V1ObjectMeta;
@@ -53,6 +53,7 @@ export const FLEET_KEY = 'fleet';
 export function fleetController(d: FleetControllerDeps): Controller {
   const { config, informers: inf } = d;
   const ns = config.namespace;
+  const shardConfigs = new ShardConfigCache();
   const fleetKey = (): ObjectKey[] => [{ namespace: ns, name: FLEET_KEY }];
   // Status writes (thousands while a fleet converges) must not re-render the fleet: only a
   // new generation (a spec change), an addition or a deletion does (controller-runtime's
@@ -98,7 +99,7 @@ export function fleetController(d: FleetControllerDeps): Controller {
         verified: alreadyVerified(m.metadata.generation ?? 0, m.spec, m.status),
       });
     const configMaps = inf.configMaps.list(ns);
-    const existing = readShardConfigs(configMaps);
+    const existing = shardConfigs.configs(configMaps);
     const before = previousPlacement(existing);
     const fleet = renderFleet(
       { strategies, models, existing },
@@ -117,20 +118,23 @@ export function fleetController(d: FleetControllerDeps): Controller {
       },
     );
 
-    let writes = 0;
-    for (const desired of fleet.objects) {
-      const type = knownResourceType(desired.apiVersion as string, desired.kind as string);
-      if (!type) throw new Error(`no resource type for ${desired.apiVersion} ${desired.kind}`);
-      const { written } = await applyIfChanged(d.kc, desired, liveOf(type, keyOf(desired).name));
-      if (written) writes++;
-    }
-    for (const cm of configMaps) {
-      const shard = shardOf(cm);
-      if (shard !== undefined && shard >= fleet.plan.shards) {
-        await deleteIfExists(d.kc, CORE.configMap, keyOf(cm));
-        writes++;
-      }
-    }
+    // ConfigMaps first (a new runner finds its shard), then the workload, then surplus
+    // ConfigMaps (after the StatefulSet shrank). Writes within a step go out together.
+    const apply = async (objects: KubernetesObject[]) => {
+      const outcomes = await Promise.all(
+        objects.map((desired) => {
+          const type = knownResourceType(desired.apiVersion as string, desired.kind as string);
+          if (!type) throw new Error(`no resource type for ${desired.apiVersion} ${desired.kind}`);
+          return applyIfChanged(d.kc, desired, liveOf(type, keyOf(desired).name), type);
+        }),
+      );
+      return outcomes.filter((o) => o.written).length;
+    };
+    let writes = await apply(fleet.objects.filter((o) => o.kind === 'ConfigMap'));
+    writes += await apply(fleet.objects.filter((o) => o.kind !== 'ConfigMap'));
+    const surplus = configMaps.filter((cm) => (shardOf(cm) ?? -1) >= fleet.plan.shards);
+    await Promise.all(surplus.map((cm) => deleteIfExists(d.kc, CORE.configMap, keyOf(cm))));
+    writes += surplus.length;
 
     // A move restarts the strategy on another runner: worth an Event. A first placement shows
     // in status.shard (an Event each would double the writes of a new fleet).

@@ -90,19 +90,44 @@ export function placementsOf(configs: ReadonlyMap<number, ShardConfig>) {
   return out;
 }
 
-/** readShardConfigs, re-parsed only when a ConfigMap's resourceVersion changed. */
-export function cachedShardConfigs() {
-  let signature = '';
-  let configs = new Map<number, ShardConfig>();
-  return (configMaps: readonly V1ConfigMap[]) => {
-    const next = configMaps
+/**
+ * Parsed shard configs, each ConfigMap parsed (and validated) once per resourceVersion.
+ * `configs()` returns the same Map object until a ConfigMap changes, so derived indexes
+ * (cachedPlacements) are computed once per change too.
+ */
+export class ShardConfigCache {
+  readonly #parsed = new Map<string, { rv: string; config: ShardConfig | undefined }>();
+  #signature = '';
+  #configs: ReadonlyMap<number, ShardConfig> = new Map();
+
+  /** One ConfigMap's config; undefined when it is not a shard ConfigMap or does not parse. */
+  config(cm: V1ConfigMap): ShardConfig | undefined {
+    const name = cm.metadata?.name ?? '';
+    const rv = cm.metadata?.resourceVersion ?? '';
+    const hit = this.#parsed.get(name);
+    if (hit && hit.rv === rv) return hit.config;
+    const shard = shardOf(cm);
+    const config = shard === undefined ? undefined : readShardConfigs([cm]).get(shard);
+    this.#parsed.set(name, { rv, config });
+    return config;
+  }
+
+  configs(configMaps: readonly V1ConfigMap[]): ReadonlyMap<number, ShardConfig> {
+    const signature = configMaps
       .map((cm) => `${cm.metadata?.name}@${cm.metadata?.resourceVersion}`)
       .sort()
       .join(',');
-    if (next !== signature) {
-      configs = readShardConfigs(configMaps);
-      signature = next;
+    if (signature === this.#signature) return this.#configs;
+    const configs = new Map<number, ShardConfig>();
+    const names = new Set<string>();
+    for (const cm of configMaps) {
+      names.add(cm.metadata?.name ?? '');
+      const config = this.config(cm);
+      if (config) configs.set(config.shard, config);
     }
+    for (const name of this.#parsed.keys()) if (!names.has(name)) this.#parsed.delete(name);
+    this.#signature = signature;
+    this.#configs = configs;
     return configs;
-  };
+  }
 }

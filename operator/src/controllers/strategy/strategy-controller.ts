@@ -14,12 +14,7 @@ import type { ObjectKey } from '../../kube/object-key.ts';
 import { FLOTILLA } from '../../kube/resource-type.ts';
 import { patchStatus, statusEqual } from '../../kube/status.ts';
 import type { ModelResource, StrategyResource } from '../fleet/fleet-controller.ts';
-import {
-  cachedPlacements,
-  cachedShardConfigs,
-  readShardConfigs,
-  shardOf,
-} from '../fleet/shard-configmaps.ts';
+import { cachedPlacements, ShardConfigCache } from '../fleet/shard-configmaps.ts';
 import { alreadyVerified } from '../model/model-status.ts';
 import { ReportPoller } from './report-poller.ts';
 import { type ModelState, strategyStatus } from './strategy-status.ts';
@@ -60,8 +55,8 @@ export function strategyController(d: StrategyControllerDeps): {
   reports: ReportPoller;
 } {
   const { informers: inf, namespace: ns } = d;
-  const shardConfigs = cachedShardConfigs();
-  const placements = () => cachedPlacements(shardConfigs(inf.configMaps.list(ns)));
+  const shardConfigs = new ShardConfigCache();
+  const placements = () => cachedPlacements(shardConfigs.configs(inf.configMaps.list(ns)));
   const staleAfterMs = Math.max(15_000, 3 * (d.pollMs ?? 1_000));
   const reports = new ReportPoller({
     redis: d.redis,
@@ -115,9 +110,7 @@ export function strategyController(d: StrategyControllerDeps): {
   // A shard ConfigMap change concerns the strategies it lists (and any it dropped, which the
   // Strategy informer's resync catches; deleted strategies need no status).
   const strategiesIn = (cm: V1ConfigMap): ObjectKey[] => {
-    const shard = shardOf(cm);
-    if (shard === undefined) return [];
-    const config = readShardConfigs([cm]).get(shard);
+    const config = shardConfigs.config(cm);
     return (config?.strategies ?? []).map((x) => ({ namespace: ns, name: x.name }));
   };
   const usersOf = (m: ModelResource): ObjectKey[] =>
