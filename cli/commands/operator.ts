@@ -20,6 +20,10 @@ export function operatorCommand() {
       'namespace whose fleet it runs (default: $POD_NAMESPACE, the service account, or "default")',
     )
     .option('--redis-url <url>', 'Redis the runners report to (default: $REDIS_URL)')
+    .option(
+      '--clickhouse-url <url>',
+      "ClickHouse of the runners' ledger, passed to them (default: $CLICKHOUSE_URL)",
+    )
     .option('--shard-capacity <n>', 'strategies per runner shard (default: 50)')
     .option('--max-shards <n>', 'most runner shards (default: 100)')
     .option('--runner-image <image>', 'runner container image')

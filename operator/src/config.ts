@@ -25,6 +25,8 @@ export interface OperatorConfig {
   readonly namespace: string;
   /** @default REDIS_URL or redis://127.0.0.1:6379 */
   readonly redisUrl: string;
+  /** ClickHouse for the runners' ledger; undefined: no ledger. @default CLICKHOUSE_URL */
+  readonly clickhouseUrl: string | undefined;
   /** Strategies per runner shard. @default 50 */
   readonly shardCapacity: number;
   /** @default 100 */
@@ -51,6 +53,7 @@ export interface OperatorFlags {
   leaderElectionId?: string;
   namespace?: string;
   redisUrl?: string;
+  clickhouseUrl?: string;
   shardCapacity?: string;
   maxShards?: string;
   runnerImage?: string;
@@ -146,6 +149,12 @@ export function resolveOperatorConfig(
       path: '--redis-url',
       message: `${JSON.stringify(redisUrl)} is not a redis:// or rediss:// URL`,
     });
+  const clickhouseUrl = flags.clickhouseUrl ?? (env.CLICKHOUSE_URL || undefined);
+  if (clickhouseUrl !== undefined && !/^https?:\/\/\S+$/.test(clickhouseUrl))
+    errors.push({
+      path: '--clickhouse-url',
+      message: `${JSON.stringify(clickhouseUrl)} is not an http:// or https:// URL`,
+    });
   const requests = {
     ...(flags.runnerCpuRequest
       ? { cpu: quantity('--runner-cpu-request', flags.runnerCpuRequest) }
@@ -171,6 +180,7 @@ export function resolveOperatorConfig(
       flags.namespace ?? env.POD_NAMESPACE ?? saNamespace() ?? 'default',
     ),
     redisUrl,
+    clickhouseUrl,
     shardCapacity: int('--shard-capacity', flags.shardCapacity, 50, 1, 1_000),
     maxShards: int('--max-shards', flags.maxShards, 100, 1, 1_000),
     runnerImage: flags.runnerImage ?? DEFAULT_IMAGE,

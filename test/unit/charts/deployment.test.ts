@@ -63,6 +63,16 @@ describe('operator Deployment with the default values', () => {
     });
   });
 
+  it('passes the ledger ClickHouse to the operator (for its runners) only when set', () => {
+    const env = (values: object) =>
+      container(deployment(values)).env.find((e: Manifest) => e.name === 'CLICKHOUSE_URL');
+    expect(env({})).toBeUndefined();
+    expect(env({ clickhouse: { url: 'http://ch:8123' } })).toEqual({
+      name: 'CLICKHOUSE_URL',
+      value: 'http://ch:8123',
+    });
+  });
+
   it('probes /healthz for liveness and /readyz for readiness on the health port', () => {
     const health = c.ports.find((p: Manifest) => p.name === 'health');
     expect(health.containerPort).toBe(8081);

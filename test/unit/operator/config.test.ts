@@ -48,6 +48,7 @@ describe('resolveOperatorConfig', () => {
     try {
       resolveOperatorConfig(
         {
+          clickhouseUrl: 'ch:8123',
           shardCapacity: '0',
           healthProbeBindAddress: 'nowhere',
           runnerCpuRequest: 'lots',
@@ -62,6 +63,7 @@ describe('resolveOperatorConfig', () => {
     }
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).errors.map((e) => e.path).sort()).toEqual([
+      '--clickhouse-url',
       '--health-probe-bind-address',
       '--namespace',
       '--redis-url',

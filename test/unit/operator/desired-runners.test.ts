@@ -26,6 +26,12 @@ describe('desiredRunners', () => {
       valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
     });
     expect(container.volumeMounts).toEqual([]);
+    expect(container.env.map((e: { name: string }) => e.name)).not.toContain('CLICKHOUSE_URL');
+    const withLedger = find(
+      desiredRunners({ shards: 1, redisUrl: 'redis://x:1', clickhouseUrl: 'http://ch:8123' }),
+      'StatefulSet',
+    ).spec.template.spec.containers[0];
+    expect(withLedger.env).toContainEqual({ name: 'CLICKHOUSE_URL', value: 'http://ch:8123' });
     expect(sts.spec.selector.matchLabels).toEqual(sts.spec.template.metadata.labels);
   });
 

@@ -109,6 +109,7 @@ export function fleetController(d: FleetControllerDeps): Controller {
         maxShards: config.maxShards,
         workload: {
           redisUrl: config.redisUrl,
+          ...(config.clickhouseUrl ? { clickhouseUrl: config.clickhouseUrl } : {}),
           image: config.runnerImage,
           serviceAccountName: config.runnerServiceAccount,
           resources: config.runnerResources,

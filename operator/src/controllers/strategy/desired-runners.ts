@@ -23,6 +23,8 @@ export interface RunnerResources {
 export interface RunnerWorkloadOptions {
   shards: number;
   redisUrl: string;
+  /** The ledger's ClickHouse; runners keep no ledger without it. */
+  clickhouseUrl?: string;
   namespace?: string;
   image?: string;
   serviceAccountName?: string;
@@ -107,6 +109,7 @@ export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown
                   },
                   { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
                   { name: 'REDIS_URL', value: o.redisUrl },
+                  ...(o.clickhouseUrl ? [{ name: 'CLICKHOUSE_URL', value: o.clickhouseUrl }] : []),
                 ],
                 ports: [{ name: 'http', containerPort: 8080 }],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2 },
