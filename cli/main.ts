@@ -4,6 +4,7 @@ import { Command } from '@commander-js/extra-typings';
 import { FlotillaError } from '../operator/src/errors.ts';
 import { crdsCommand } from './commands/crds.ts';
 import { datasetCommand } from './commands/dataset.ts';
+import { decisionCommand } from './commands/decision.ts';
 import { feedCommand } from './commands/feed.ts';
 import { localCommand } from './commands/local.ts';
 import { operatorCommand } from './commands/operator.ts';
@@ -24,6 +25,7 @@ const program = new Command('flotilla')
   .addCommand(feedCommand())
   .addCommand(datasetCommand())
   .addCommand(trainCommand())
+  .addCommand(decisionCommand())
   .addCommand(versionCommand());
 
 try {

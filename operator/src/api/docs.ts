@@ -3,6 +3,7 @@
 import { DATASET_ERROR_CODES } from '../../../runtime/src/dataset/errors.ts';
 import { RUNTIME_ERROR_CODES } from '../../../runtime/src/errors.ts';
 import { FEED_ERROR_CODES } from '../../../runtime/src/feed/errors.ts';
+import { FORENSICS_ERROR_CODES } from '../../../runtime/src/forensics/errors.ts';
 import { INFERENCE_ERROR_CODES } from '../../../runtime/src/inference/errors.ts';
 import { LEDGER_ERROR_CODES } from '../../../runtime/src/ledger/errors.ts';
 import { ERROR_CODES, TRAINER_ERROR_CODES } from '../errors.ts';
@@ -20,6 +21,7 @@ export const ALL_ERROR_CODES: Record<string, string> = {
   ...KUBE_ERROR_CODES,
   ...SHARDING_ERROR_CODES,
   ...LEDGER_ERROR_CODES,
+  ...FORENSICS_ERROR_CODES,
 };
 
 import { API_VERSION } from './v1alpha1/common.ts';

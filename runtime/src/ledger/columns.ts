@@ -29,6 +29,7 @@ export const DECISION_COLUMNS = [
   'rule_score',
   'ml_score',
   'final_score',
+  'blend_weight',
   'arm',
   'action',
   'units',

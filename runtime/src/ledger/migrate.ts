@@ -1,6 +1,10 @@
 // Applies the ledger migrations to a database and records each in `schema_migrations`. Safe to
 // run again (a no-op once current) and from several runners at once (every statement is
 // idempotent, and the record table collapses duplicate versions).
+//
+// ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`, so an `ALTER TABLE db.t ADD COLUMN c ...`
+// is made idempotent here: skipped when system.columns has the column, and a failure ignored when
+// the column exists afterwards (a runner migrating at the same time added it first).
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type Migration, pendingMigrations } from './migration-plan.ts';
 import { MIGRATIONS } from './migrations/index.ts';
@@ -29,7 +33,7 @@ export async function migrateLedger(
   const pending = pendingMigrations(migrations, await appliedVersions(client, db), db);
   for (const migration of pending) {
     for (const statement of migration.statements(db)) {
-      await run(client, statement, `migration ${migration.version}-${migration.name}`);
+      await runStatement(client, statement, `migration ${migration.version}-${migration.name}`);
     }
     await run(
       client,
@@ -55,6 +59,42 @@ export async function appliedVersions(
     return rows.map((r) => Number(r.version));
   } catch (err) {
     throw clickHouseFailure(`reading ${db}.schema_migrations`, err);
+  }
+}
+
+const ADD_COLUMN = /^ALTER TABLE (\w+)\.(\w+) ADD COLUMN (\w+) /;
+
+async function runStatement(
+  client: ClickHouseClient,
+  statement: string,
+  doing: string,
+): Promise<void> {
+  const add = ADD_COLUMN.exec(statement);
+  if (!add) return run(client, statement, doing);
+  const [, database = '', table = '', column = ''] = add;
+  if (await columnExists(client, database, table, column)) return;
+  try {
+    await run(client, statement, doing);
+  } catch (err) {
+    if (!(await columnExists(client, database, table, column))) throw err;
+  }
+}
+
+async function columnExists(
+  client: ClickHouseClient,
+  database: string,
+  table: string,
+  column: string,
+): Promise<boolean> {
+  try {
+    const result = await client.query({
+      query: `SELECT count() AS n FROM system.columns WHERE database = ${sqlString(database)} AND table = ${sqlString(table)} AND name = ${sqlString(column)}`,
+      format: 'JSONEachRow',
+    });
+    const [row] = await result.json<{ n: number | string }>();
+    return Number(row?.n) > 0;
+  } catch (err) {
+    throw clickHouseFailure(`reading the columns of ${database}.${table}`, err);
   }
 }
 

@@ -20,6 +20,8 @@ export interface DecisionRow {
   rule_score: number | null;
   ml_score: number | null;
   final_score: number;
+  /** Share of the ml score in final_score (the strategy's resolved decision.blendWeight). */
+  blend_weight: number;
   /** '' outside an experiment, else 'champion' or 'challenger'. */
   arm: string;
   /** Target side after the decision: 'long', 'short' or 'flat'. */

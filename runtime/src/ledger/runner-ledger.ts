@@ -18,6 +18,8 @@ export interface LedgerDecision {
   /** The values scored, in featureKeys order (copied: the caller's buffer moves on). */
   featureValues: ArrayLike<number>;
   rulesVersion: string;
+  /** The strategy's resolved blend weight (what forensics re-blends the scores with). */
+  blendWeight: number;
   /** '' outside an experiment. */
   arm: string;
 }
@@ -52,6 +54,7 @@ export function decisionRow(d: LedgerDecision): DecisionRow {
     rule_score: score(s.ruleScore),
     ml_score: score(s.mlScore),
     final_score: Number.isFinite(s.score) ? s.score : 0,
+    blend_weight: d.blendWeight,
     arm: d.arm,
     action: SIDE_NAMES[s.target.side],
     units: s.target.units,

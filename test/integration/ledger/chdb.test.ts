@@ -10,6 +10,7 @@ import {
 import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appliedVersions, migrateLedger } from '../../../runtime/src/ledger/migrate.ts';
+import { MIGRATIONS } from '../../../runtime/src/ledger/migrations/index.ts';
 import {
   dailyPerformance,
   equityCurve,
@@ -129,7 +130,7 @@ describe('the chDB lane', () => {
       }
       return { versions: await appliedVersions(l.client, l.hand), columns };
     });
-    expect(old.versions).toEqual([1]);
+    expect(old.versions).toEqual(MIGRATIONS.map((m) => m.version));
     expect(modern).toEqual(old);
   });
 

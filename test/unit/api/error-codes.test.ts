@@ -9,6 +9,7 @@ import { SHARDING_ERROR_CODES } from '../../../operator/src/sharding/errors.ts';
 import { DATASET_ERROR_CODES } from '../../../runtime/src/dataset/errors.ts';
 import { RUNTIME_ERROR_CODES } from '../../../runtime/src/errors.ts';
 import { FEED_ERROR_CODES } from '../../../runtime/src/feed/errors.ts';
+import { FORENSICS_ERROR_CODES } from '../../../runtime/src/forensics/errors.ts';
 import { INFERENCE_ERROR_CODES } from '../../../runtime/src/inference/errors.ts';
 import { LEDGER_ERROR_CODES } from '../../../runtime/src/ledger/errors.ts';
 
@@ -24,6 +25,7 @@ describe('error codes', () => {
       KUBE_ERROR_CODES,
       SHARDING_ERROR_CODES,
       LEDGER_ERROR_CODES,
+      FORENSICS_ERROR_CODES,
     ];
     const all = tables.flatMap((t) => Object.keys(t));
     expect(new Set(all).size).toBe(all.length);

@@ -32,6 +32,7 @@ export function decision(over: Partial<DecisionRow> = {}): DecisionRow {
     rule_score: 0.25,
     ml_score: null,
     final_score: 0.25,
+    blend_weight: 0.5,
     arm: '',
     action: 'long',
     units: 1,

@@ -44,6 +44,7 @@ describe('decisionRow', () => {
       featureKeys: ['ema_20', 'rsi_14'],
       featureValues: values,
       rulesVersion: 'r1',
+      blendWeight: 1,
       arm: '',
     });
     values[0] = 99;
@@ -93,6 +94,7 @@ describe('RunnerLedger', () => {
       featureKeys: ['ema_20'],
       featureValues: [1],
       rulesVersion: 'r',
+      blendWeight: 1,
       arm: '',
     });
     await ledger.commit();
