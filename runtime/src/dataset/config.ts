@@ -121,7 +121,9 @@ export function datasetConfig(
         ) ?? DEFAULT_TICKS_PER_INSTRUMENT,
     };
   } else {
-    problems.push('give --ticks FILE.csv or --synthetic for the ticks to replay');
+    problems.push(
+      'give --ticks FILE.csv or --synthetic for the ticks to replay (or --from-ledger to export the ledger’s decisions)',
+    );
   }
 
   let features: FeatureList | undefined;

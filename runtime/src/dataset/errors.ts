@@ -7,6 +7,8 @@ export const DATASET_ERROR_CODES = {
     'A `flotilla dataset` option is invalid. Fix the option the message names (it gives the limit).',
   FLT_DATASET_INPUT:
     'The ticks cannot make a training dataset (too few ticks for the warm-up and the label horizon, or ticks out of time order); nothing was written. Use more ticks or a shorter horizon, or fix the order the message names.',
+  FLT_DATASET_LEDGER:
+    'The ledger cannot make one training dataset: no decision in the range has an outcome, or the decisions do not share one feature list, or they were scored with other feature implementations than this runtime has; nothing was written. Narrow the export with --strategy, --from and --to as the message says.',
   FLT_DATASET_WRITE:
     'Writing the dataset file failed; nothing was left at the output path. Check that its directory exists and is writable.',
   FLT_TRAINER_NOT_INSTALLED:
