@@ -31,8 +31,8 @@ KUBE_LDFLAGS := $(foreach p,k8s.io/component-base/version k8s.io/client-go/pkg/v
 ##@ Main
 
 .PHONY: demo
-demo: setup ## Run the main job: the whole fleet on one machine (see README for what exists yet)
-	@node scripts/demo.ts
+demo: setup ## Run the main job: the whole fleet on one machine for 60 s (flotilla local up), report in out/
+	@node cli/bin/flotilla.js local up
 
 .PHONY: test
 test: setup lint typecheck ## Install what is missing, then lint, type check and run every test tier
@@ -77,7 +77,7 @@ test-trainer: trainer-setup ## The trainer's pytest suite only
 	cd trainer && .venv/bin/pytest -q
 
 .PHONY: system
-system: ## Install redis-server and clickhouse-server from Debian if absent (needs root)
+system: ## Install redis-server, clickhouse-server and chromium from Debian if absent (needs root)
 	@scripts/setup-system.sh
 
 .PHONY: check-node

@@ -6,6 +6,7 @@ import { Command } from '@commander-js/extra-typings';
 import { FlotillaError } from '../../operator/src/errors.ts';
 import { defaultClusterDir, kubeBinary, kubeUpArgs } from '../local-kube.ts';
 import { helloCommand } from './hello.ts';
+import { localUpCommand } from './local-up.ts';
 
 /** Runs the kube binary in the foreground, forwarding SIGINT/SIGTERM; resolves its exit code. */
 function runKube(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -73,8 +74,11 @@ function clientCommand(name: 'kubectl' | 'helm') {
 
 export function localCommand() {
   return new Command('local')
-    .description('Flotilla on one machine: the embedded Kubernetes cluster and its clients.')
+    .description(
+      'Flotilla on one machine: the whole fleet (up), the embedded Kubernetes cluster and its clients.',
+    )
     .enablePositionalOptions()
+    .addCommand(localUpCommand())
     .addCommand(clusterCommand())
     .addCommand(clientCommand('kubectl'))
     .addCommand(clientCommand('helm'))

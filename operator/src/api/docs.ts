@@ -1,5 +1,6 @@
 // Renders docs/reference/crds.md from the same schemas that generate the CRDs.
 
+import { LOCAL_UP_ERROR_CODES } from '../../../cli/local-up/errors.ts';
 import { DATASET_ERROR_CODES } from '../../../runtime/src/dataset/errors.ts';
 import { RUNTIME_ERROR_CODES } from '../../../runtime/src/errors.ts';
 import { FEED_ERROR_CODES } from '../../../runtime/src/feed/errors.ts';
@@ -22,6 +23,7 @@ export const ALL_ERROR_CODES: Record<string, string> = {
   ...SHARDING_ERROR_CODES,
   ...LEDGER_ERROR_CODES,
   ...FORENSICS_ERROR_CODES,
+  ...LOCAL_UP_ERROR_CODES,
 };
 
 import { API_VERSION } from './v1alpha1/common.ts';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../cli/local-kube.ts';
+import { LOCAL_UP_ERROR_CODES } from '../../../cli/local-up/errors.ts';
 import { ALL_ERROR_CODES } from '../../../operator/src/api/docs.ts';
 import { ERROR_CODES, TRAINER_ERROR_CODES } from '../../../operator/src/errors.ts';
 import { KUBE_ERROR_CODES } from '../../../operator/src/kube/errors.ts';
@@ -26,6 +27,7 @@ describe('error codes', () => {
       SHARDING_ERROR_CODES,
       LEDGER_ERROR_CODES,
       FORENSICS_ERROR_CODES,
+      LOCAL_UP_ERROR_CODES,
     ];
     const all = tables.flatMap((t) => Object.keys(t));
     expect(new Set(all).size).toBe(all.length);
