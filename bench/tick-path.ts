@@ -1,7 +1,9 @@
 // Benchmark of the runner's tick path against a real redis-server it starts itself:
-//   (a) the ceiling: bare XREADGROUP + XACK of the same ticks (same batch size, one group);
+//   (a) the ceiling: bare XREADGROUP + XACK of the same ticks (same batch size, one group), on
+//       the runner's own reader and commit, so the runner cannot outrun it;
 //   (b) the runner: 100 strategies over 20 instruments with shared linear models;
-//   (c) a naive baseline (bench/tick-path/naive.ts) on the same read and commit path.
+//   (c) a naive baseline (bench/tick-path/naive.ts) on the same read and commit path;
+//   (a0) for reference, the ceiling with a plain ioredis 6 client.
 // Throughput drains a pre-loaded backlog (5 rounds of a, b, c, fresh consumer groups, medians);
 // latency is measured at a fixed offered load published by `flotilla feed`; memory is RSS after
 // 10 vs 100 strategies drain the same ticks. Every measurement runs in a fresh Node process.
@@ -150,16 +152,20 @@ async function main() {
     const bare: DrainResult[] = [];
     const runner: DrainResult[] = [];
     const naive: DrainResult[] = [];
+    const plainClient: DrainResult[] = [];
     const base = { redisUrl: redis.url, expected: TOTAL };
     for (let i = 0; i < ROUNDS; i++) {
+      plainClient.push(await work({ kind: 'ioredis', namespace: `bench-a0${i}`, ...base }));
       bare.push(await work({ kind: 'bare', namespace: `bench-a${i}`, ...base }));
       runner.push(await work({ kind: 'runner', namespace: `bench-b${i}`, ...base }));
       naive.push(
         await work({ kind: 'naive', namespace: `bench-c${i}`, maxMs: NAIVE_MAX_MS, ...base }),
       );
-      const [ra, rb, rc] = [bare, runner, naive].map((xs) => rateOf(xs[i] as DrainResult));
+      const [ra, rb, rc, ra0] = [bare, runner, naive, plainClient].map((xs) =>
+        rateOf(xs[i] as DrainResult),
+      );
       console.log(
-        `round ${i + 1}/${ROUNDS}: (a) ${thousands(ra ?? 0)}  (b) ${thousands(rb ?? 0)}  (c) ${thousands(rc ?? 0)} ticks/s  b/a ${round((rb ?? 0) / (ra ?? 1), 2)}`,
+        `round ${i + 1}/${ROUNDS}: (a) ${thousands(ra ?? 0)}  (b) ${thousands(rb ?? 0)}  (c) ${thousands(rc ?? 0)}  (a0) ${thousands(ra0 ?? 0)} ticks/s  b/a ${round((rb ?? 0) / (ra ?? 1), 2)}`,
       );
     }
 
@@ -204,6 +210,7 @@ async function main() {
     const heapSlope = (heapOf(MANY) - heapOf(fleet.strategies)) / (MANY - fleet.strategies);
 
     const a = median(bare.map(rateOf));
+    const a0 = median(plainClient.map(rateOf));
     const b = median(runner.map(rateOf));
     const c = median(naive.map(rateOf));
     const perTickUs = (rs: DrainResult[]) =>
@@ -213,13 +220,15 @@ async function main() {
     const signals = median(runner.map((r) => r.signals));
     const rows: [string, string][] = [
       ['(a) ceiling: XREADGROUP + XACK, no work', `${thousands(a)} ticks/s`],
+      ['(a0) the same through ioredis 6 (reference)', `${thousands(a0)} ticks/s`],
       ['(b) runner, 100 strategies', `${thousands(b)} ticks/s`],
       ['(c) naive baseline, 100 strategies', `${thousands(c)} ticks/s`],
       [`b / a (target >= ${TARGETS.bOverA})`, `${round(b / a, 2)}`],
       [`b / c (target >= ${TARGETS.bOverC})`, `${round(b / c, 1)}`],
+      ['b / a0', `${round(b / a0, 2)}`],
       [
-        'CPU per tick: a / b / c',
-        `${round(perTickUs(bare), 1)} / ${round(perTickUs(runner), 1)} / ${round(perTickUs(naive), 1)} us`,
+        'CPU per tick: a / b / c / a0',
+        `${round(perTickUs(bare), 1)} / ${round(perTickUs(runner), 1)} / ${round(perTickUs(naive), 1)} / ${round(perTickUs(plainClient), 1)} us`,
       ],
       [
         'b: decisions, signals per drain',
@@ -255,9 +264,17 @@ async function main() {
     const result = {
       ticks_per_s: round(b),
       ceiling_ticks_per_s: round(a),
+      ioredis_ceiling_ticks_per_s: round(a0),
       naive_ticks_per_s: round(c),
       b_over_a: round(b / a, 3),
       b_over_c: round(b / c, 2),
+      b_over_a0: round(b / a0, 3),
+      cpu_us_per_tick: {
+        a: round(perTickUs(bare), 2),
+        b: round(perTickUs(runner), 2),
+        c: round(perTickUs(naive), 2),
+        a0: round(perTickUs(plainClient), 2),
+      },
       p50_ms_at_5k: live.p50,
       p99_ms_at_5k: live.p99,
       tick_to_signal_p99_ms_at_5k: live.signalP99,

@@ -8,9 +8,9 @@ import type { ShardConfig, ShardStrategy } from '../../operator/src/api/shard/sh
 import { type FeatureParams, featureKey } from '../../operator/src/api/v1alpha1/feature-catalog.ts';
 import { featureSetHash } from '../../runtime/src/features/feature-set-hash.ts';
 import { ticksNeeded } from '../../runtime/src/features/registry.ts';
-import { decodeTick } from '../../runtime/src/ingest/tick-format.ts';
+import { entryId as idOf, type TickBatch } from '../../runtime/src/ingest/tick-batch.ts';
 import { decisionId } from '../../runtime/src/strategy/decision-id.ts';
-import type { BatchResult, StreamBatch } from '../../runtime/src/strategy/executor.ts';
+import type { BatchResult } from '../../runtime/src/strategy/executor.ts';
 import type { Predictor, PredictorProvider } from '../../runtime/src/strategy/predictor.ts';
 import { blendScores, logistic } from '../../runtime/src/strategy/scores.ts';
 import { FLAT, sameTarget, type Target, targetFor } from '../../runtime/src/strategy/target.ts';
@@ -211,7 +211,7 @@ export class NaiveExecutor {
     return [...this.#byInstrument.keys()];
   }
 
-  process(batches: StreamBatch[]): BatchResult {
+  process(batches: TickBatch[]): BatchResult {
     const result: BatchResult = {
       signals: [],
       deadLetters: [],
@@ -226,11 +226,18 @@ export class NaiveExecutor {
     };
     for (const batch of batches) {
       const strategies = this.#byInstrument.get(batch.instrument) ?? [];
-      for (const entry of batch.entries) {
-        if (!entry.fields) continue;
-        const decoded = decodeTick(entry.fields);
-        if (!decoded.ok) continue;
-        const tick = decoded.tick;
+      let nextRejected = 0;
+      for (let t = 0; t < batch.length; t++) {
+        if (batch.rejected[nextRejected]?.index === t) {
+          nextRejected++;
+          continue;
+        }
+        const tick = {
+          ts: batch.ts[t] as number,
+          price: batch.price[t] as number,
+          volume: batch.volume[t] as number,
+          cid: batch.cids[t] as string,
+        };
         result.ticks++;
         for (const s of strategies) {
           const series = s.series.get(batch.instrument) as Series;
@@ -260,16 +267,17 @@ export class NaiveExecutor {
           if (sameTarget(target, series.target)) continue;
           series.target = target;
           const modelDigest = Number.isNaN(ml) ? '' : (s.predictor?.digest ?? '');
+          const entryId = idOf(batch, t);
           result.signals.push({
-            decisionId: decisionId(batch.stream, entry.id, s.config.name, modelDigest),
+            decisionId: decisionId(batch.stream, entryId, s.config.name, modelDigest),
             strategy: s.config.name,
             generation: s.config.generation,
             instrument: batch.instrument,
             stream: batch.stream,
-            entryId: entry.id,
-            entryMs: Number(entry.id.slice(0, entry.id.indexOf('-'))),
+            entryId,
+            entryMs: batch.entryMs[t] as number,
             tickTs: tick.ts,
-            cid: tick.cid ?? '',
+            cid: tick.cid,
             target,
             score,
             ruleScore: rule,

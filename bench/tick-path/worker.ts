@@ -6,12 +6,13 @@ import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { Runner } from '../../runtime/src/runner/runner.ts';
 import { RunnerMetrics } from '../../runtime/src/server/metrics.ts';
-import { drainBare, drainNaive, drainRunner } from './drains.ts';
+import { drainBare, drainIoredis, drainNaive, drainRunner } from './drains.ts';
 import { buildFleet, INSTRUMENTS } from './fleet.ts';
 import { measureLatency } from './latency.ts';
 
 export type Job =
   | { kind: 'bare'; redisUrl: string; namespace: string; expected: number }
+  | { kind: 'ioredis'; redisUrl: string; namespace: string; expected: number }
   | { kind: 'runner'; redisUrl: string; namespace: string; expected: number }
   | { kind: 'naive'; redisUrl: string; namespace: string; expected: number; maxMs: number }
   | { kind: 'latency'; redisUrl: string; namespace: string; rate: number; seconds: number }
@@ -44,6 +45,8 @@ async function run(job: Job): Promise<object> {
   switch (job.kind) {
     case 'bare':
       return drainBare(job.redisUrl, `${job.namespace}:bare`, INSTRUMENTS, job.expected);
+    case 'ioredis':
+      return drainIoredis(job.redisUrl, `${job.namespace}:ioredis`, INSTRUMENTS, job.expected);
     case 'runner': {
       const fleet = buildFleet();
       return drainRunner(job.redisUrl, job.namespace, fleet.config, fleet.predictors, job.expected);

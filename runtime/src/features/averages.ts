@@ -13,6 +13,11 @@ class SmaFeature extends WindowFeature {
     this.window = window;
     this.prices = new WindowSum(window, PRICE);
   }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    if (this.ready) this.advance(h);
+    else if (!this.fill(h, out, slot)) return;
+    this.write(h, out, slot);
+  }
 
   protected rebuild(h: InstrumentHistory): void {
     this.prices.rebuild(h);
@@ -36,6 +41,11 @@ class VwapFeature extends WindowFeature {
     super(window);
     this.notionals = new WindowSum(window, NOTIONAL);
     this.volumes = new WindowSum(window, VOLUME);
+  }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    if (this.ready) this.advance(h);
+    else if (!this.fill(h, out, slot)) return;
+    this.write(h, out, slot);
   }
 
   protected rebuild(h: InstrumentHistory): void {

@@ -7,6 +7,7 @@
 // rebuilt from the held window (a feature acquired live) has exactly the state of one that saw
 // every tick.
 import type { InstrumentHistory } from '../market/instrument-history.ts';
+import type { RingBuffer } from '../market/ring-buffer.ts';
 
 /** The per-tick series an aggregate runs over. */
 export const PRICE = 0;
@@ -17,11 +18,15 @@ export const NOTIONAL = 2;
 export const LOG_RETURN = 3;
 export type Source = typeof PRICE | typeof VOLUME | typeof NOTIONAL | typeof LOG_RETURN;
 
+const SERIES = ['price', 'volume', 'notional', 'logReturn'] as const;
+
 /** Block bookkeeping shared by the aggregates; subclasses hold the prefix and suffix values. */
 export abstract class BlockWindow {
   /** Samples in the window. */
   readonly window: number;
   private readonly source: Source;
+  /** The history's ring of this source, bound on the first rebuild. */
+  private ring: RingBuffer | undefined;
   /** Block position (0..window-1) of the latest sample. */
   protected pos = 0;
 
@@ -31,24 +36,17 @@ export abstract class BlockWindow {
   }
 
   /**
-   * The sample `back` ticks before the latest tick of `h`. One method with a switch rather than
-   * a closure per source: the call stays monomorphic, so it is inlined and its double not boxed.
+   * The sample `back` ticks before the latest tick of `h`: a read of the history's ring of the
+   * source (derived series are computed once per tick by the history). One small monomorphic
+   * call, so it is inlined and its double is not boxed.
    */
-  protected sample(h: InstrumentHistory, back: number): number {
-    switch (this.source) {
-      case PRICE:
-        return h.price(back);
-      case VOLUME:
-        return h.volume(back);
-      case NOTIONAL:
-        return h.price(back) * h.volume(back);
-      default:
-        return Math.log(h.price(back) / h.price(back + 1));
-    }
+  protected sample(_h: InstrumentHistory, back: number): number {
+    return (this.ring as RingBuffer).at(back);
   }
 
   /** Sets the state from the last `window` samples, which `h` must hold. */
   rebuild(h: InstrumentHistory): void {
+    this.ring = h.series(SERIES[this.source]);
     const last = this.window - 1;
     this.pos = (h.count - 1) % this.window;
     this.clearPrefix();

@@ -1,4 +1,5 @@
 // Exponential moving average seeded with the simple average of its first N inputs.
+import type { InstrumentHistory } from '../market/instrument-history.ts';
 import { RecursiveFeature, type WindowFamily } from './feature.ts';
 
 /** EMA with alpha = 2/(N+1): NaN for the first N-1 inputs, their SMA at the N-th, then recursive. */
@@ -42,6 +43,9 @@ class EmaFeature extends RecursiveFeature {
   constructor(window: number) {
     super();
     this.ema = new SeededEma(window);
+  }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    this.step(h.price(0), out, slot);
   }
 
   protected reset(): void {

@@ -165,6 +165,26 @@ export class FeatureStore {
   onTick(instrument: string, ts: number, price: number, volume: number): boolean {
     const inst = this.instruments.get(instrument);
     if (inst === undefined) return false;
+    return this.update(inst, ts, price, volume);
+  }
+
+  /**
+   * onTick with tick `i` of columns of ticks. The hot path passes arrays and an index: doubles
+   * passed to a call that is not inlined are boxed, an allocation each.
+   */
+  onTickOf(
+    instrument: string,
+    ts: Float64Array,
+    price: Float64Array,
+    volume: Float64Array,
+    i: number,
+  ): boolean {
+    const inst = this.instruments.get(instrument);
+    if (inst === undefined) return false;
+    return this.update(inst, ts[i] as number, price[i] as number, volume[i] as number);
+  }
+
+  private update(inst: Instrument, ts: number, price: number, volume: number): boolean {
     if (
       !(price > 0 && price < Number.POSITIVE_INFINITY) ||
       !(volume >= 0 && volume < Number.POSITIVE_INFINITY) ||

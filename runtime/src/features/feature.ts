@@ -19,10 +19,18 @@ export interface Feature {
  * and its state is then a function of those ticks alone: rebuilt from the held window on
  * acquire, it is bit-for-bit the state of a feature that saw every tick.
  * The history must hold at least `need` ticks (the store sizes it).
+ *
+ * Each feature writes its own `update`, always the same three lines:
+ *   if (this.ready) this.advance(h);
+ *   else if (!this.fill(h, out, slot)) return;
+ *   this.write(h, out, slot);
+ * Written once here, the calls to advance() and write() would see every feature class and could
+ * not be inlined (the tick loop paid for three dynamic calls per feature); in each class they
+ * see one.
  */
 export abstract class WindowFeature implements Feature {
   private readonly need: number;
-  private ready = false;
+  protected ready = false;
 
   constructor(need: number) {
     this.need = need;
@@ -38,16 +46,20 @@ export abstract class WindowFeature implements Feature {
     this.write(h, out, slot);
   }
 
-  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
-    if (this.ready) this.advance(h);
-    else if (h.length >= this.need) {
-      this.ready = true;
-      this.rebuild(h);
-    } else {
+  abstract update(h: InstrumentHistory, out: Float64Array, slot: number): void;
+
+  /**
+   * Before the window is full: writes NaN and returns false. On the tick that fills it: sets the
+   * state from the held window and returns true.
+   */
+  protected fill(h: InstrumentHistory, out: Float64Array, slot: number): boolean {
+    if (h.length < this.need) {
       out[slot] = Number.NaN;
-      return;
+      return false;
     }
-    this.write(h, out, slot);
+    this.ready = true;
+    this.rebuild(h);
+    return true;
   }
 
   /** Sets the state from the held window. */
@@ -62,6 +74,8 @@ export abstract class WindowFeature implements Feature {
  * A feature defined by a recursion over every price seen (EMA, Wilder averages). Acquired on a
  * history, it replays the held prices oldest first; it equals a feature that saw every tick
  * when the history still holds every tick.
+ * Each feature writes its own `update` as `this.step(h.price(0), out, slot)`, for the reason
+ * WindowFeature gives.
  */
 export abstract class RecursiveFeature implements Feature {
   init(h: InstrumentHistory, out: Float64Array, slot: number): void {
@@ -70,9 +84,7 @@ export abstract class RecursiveFeature implements Feature {
     for (let back = h.length - 1; back >= 0; back--) this.step(h.price(back), out, slot);
   }
 
-  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
-    this.step(h.price(0), out, slot);
-  }
+  abstract update(h: InstrumentHistory, out: Float64Array, slot: number): void;
 
   /** Forgets every price seen. */
   protected abstract reset(): void;

@@ -1,4 +1,5 @@
 // MACD line, its signal line and their difference, relative to the latest price.
+import type { InstrumentHistory } from '../market/instrument-history.ts';
 import { SeededEma } from './ema.ts';
 import { type MacdFamily, RecursiveFeature } from './feature.ts';
 
@@ -24,6 +25,9 @@ class MacdFeature extends RecursiveFeature {
     this.fast = new SeededEma(fast);
     this.slow = new SeededEma(slow);
     this.signal = new SeededEma(signal);
+  }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    this.step(h.price(0), out, slot);
   }
 
   protected reset(): void {

@@ -13,6 +13,11 @@ class ZscoreFeature extends WindowFeature {
     super(window);
     this.moments = new WindowMoments(window, PRICE);
   }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    if (this.ready) this.advance(h);
+    else if (!this.fill(h, out, slot)) return;
+    this.write(h, out, slot);
+  }
 
   protected rebuild(h: InstrumentHistory): void {
     this.moments.rebuild(h);
@@ -36,6 +41,11 @@ class RangePositionFeature extends WindowFeature {
   constructor(window: number) {
     super(window);
     this.extremes = new WindowExtremes(window, PRICE);
+  }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    if (this.ready) this.advance(h);
+    else if (!this.fill(h, out, slot)) return;
+    this.write(h, out, slot);
   }
 
   protected rebuild(h: InstrumentHistory): void {

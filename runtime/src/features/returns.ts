@@ -12,10 +12,15 @@ class ReturnFeature extends WindowFeature {
     super(window + 1);
     this.window = window;
   }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    if (this.ready) this.advance(h);
+    else if (!this.fill(h, out, slot)) return;
+    this.write(h, out, slot);
+  }
 
-  protected rebuild(): void {}
+  protected rebuild(_h: InstrumentHistory): void {}
 
-  protected advance(): void {}
+  protected advance(_h: InstrumentHistory): void {}
 
   protected write(h: InstrumentHistory, out: Float64Array, slot: number): void {
     out[slot] = Math.log(h.price(0) / h.price(this.window));
@@ -29,6 +34,11 @@ class VolatilityFeature extends WindowFeature {
   constructor(window: number) {
     super(window + 1);
     this.moments = new WindowMoments(window, LOG_RETURN);
+  }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    if (this.ready) this.advance(h);
+    else if (!this.fill(h, out, slot)) return;
+    this.write(h, out, slot);
   }
 
   protected rebuild(h: InstrumentHistory): void {

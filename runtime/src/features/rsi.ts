@@ -1,4 +1,5 @@
 // Wilder's relative strength index, scaled to [0, 1].
+import type { InstrumentHistory } from '../market/instrument-history.ts';
 import { RecursiveFeature, type WindowFamily } from './feature.ts';
 
 /**
@@ -15,6 +16,9 @@ class RsiFeature extends RecursiveFeature {
   constructor(window: number) {
     super();
     this.window = window;
+  }
+  update(h: InstrumentHistory, out: Float64Array, slot: number): void {
+    this.step(h.price(0), out, slot);
   }
 
   protected reset(): void {

@@ -1,14 +1,19 @@
 // Reads the shard's tick streams through one consumer group per shard. On attaching a stream it
 // creates the group if needed, claims the shard's stale pending entries (a crashed predecessor's)
 // and returns the ticks just before the resume point so history and features can be warmed.
-// Reads return a stream's pending entries first, then new ones, in stream order.
+// Reads return a stream's pending entries first, then new ones, in stream order. Reads go
+// through the StreamReader (decoded into tick columns); the rest through ioredis.
 import type { Redis } from 'ioredis';
-import type { StreamBatch, TickEntry } from '../strategy/executor.ts';
-import { compareIds, toEntries, toGroupInfo, toStreamEntries } from './stream-replies.ts';
+import type { StreamReader } from './stream-reader.ts';
+import { compareIds, toEntries, toGroupInfo } from './stream-replies.ts';
+import { entryId, type TickBatch, type TickEntry } from './tick-batch.ts';
 import { tickStream } from './tick-format.ts';
 
 export interface TickConsumerOptions {
+  /** For creating groups, claiming and warm-up reads; never blocked by a read. */
   redis: Redis;
+  /** For the reads. */
+  reader: StreamReader;
   group: string;
   consumer: string;
   /** Entries per stream per read. @default 256 */
@@ -27,6 +32,7 @@ interface Cursor {
 
 export class TickConsumer {
   readonly #redis: Redis;
+  readonly #reader: StreamReader;
   readonly group: string;
   readonly consumer: string;
   readonly #count: number;
@@ -36,6 +42,7 @@ export class TickConsumer {
 
   constructor(o: TickConsumerOptions) {
     this.#redis = o.redis;
+    this.#reader = o.reader;
     this.group = o.group;
     this.consumer = o.consumer;
     this.#count = o.count ?? 256;
@@ -108,33 +115,43 @@ export class TickConsumer {
     return claimed;
   }
 
-  /** One XREADGROUP over every attached stream; empty when nothing arrived within blockMs. */
-  async read(): Promise<StreamBatch[]> {
+  /**
+   * One XREADGROUP over every attached stream; empty when nothing arrived within blockMs. When
+   * a read fails, its reply may have been lost with entries in it, which the group then holds as
+   * delivered: the next read starts again at this consumer's pending entries. Call it only once
+   * every batch read before has been committed, or those would be read twice.
+   */
+  async read(): Promise<TickBatch[]> {
     const cursors = [...this.#cursors.entries()];
     if (cursors.length === 0) return [];
     const draining = cursors.some(([, c]) => c.next !== '>');
     const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', this.#count];
     if (!draining) args.push('BLOCK', this.#blockMs);
     args.push('STREAMS', ...cursors.map(([s]) => s), ...cursors.map(([, c]) => c.next));
-    const reply = toStreamEntries(await this.#redis.call('XREADGROUP', ...args));
-    const batches: StreamBatch[] = [];
-    for (const [stream, cursor] of cursors) {
-      const entries = reply.get(stream) ?? [];
-      if (cursor.next !== '>') {
-        // Re-reading our own pending entries: move past them, then switch to new entries.
-        const last = entries.at(-1);
-        cursor.next =
-          last && compareIds(last.id, cursor.next === '0' ? '0-0' : cursor.next) > 0
-            ? last.id
-            : '>';
-      }
-      if (entries.length > 0) batches.push({ instrument: cursor.instrument, stream, entries });
+    let batches: TickBatch[];
+    try {
+      batches = await this.#reader.xreadgroup(
+        args,
+        (stream) => this.#cursors.get(stream)?.instrument ?? '',
+        draining ? 0 : this.#blockMs,
+      );
+    } catch (err) {
+      for (const [, c] of cursors) c.next = '0';
+      throw err;
     }
-    return batches;
+    const byStream = new Map(batches.map((b) => [b.stream, b]));
+    for (const [stream, cursor] of cursors) {
+      if (cursor.next === '>') continue;
+      // Re-reading our own pending entries: move past them, then switch to new entries.
+      const batch = byStream.get(stream);
+      const last = batch ? entryId(batch, batch.length - 1) : undefined;
+      cursor.next =
+        last && compareIds(last, cursor.next === '0' ? '0-0' : cursor.next) > 0 ? last : '>';
+    }
+    return batches.filter((b) => this.#cursors.has(b.stream));
   }
 
-  /** Consumer lag per stream (entries not yet delivered to the group), from XINFO GROUPS; pass a
-   * connection that is not blocked in a read. */
+  /** Consumer lag per stream (entries not yet delivered to the group), from XINFO GROUPS. */
   async lag(redis: Redis = this.#redis): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const [stream, cursor] of this.#cursors) {

@@ -149,7 +149,7 @@ export function decodeTick(fields: readonly string[]): DecodeResult {
 }
 
 /** Digits only, at most 16 of them, at most MAX_TS; -1 otherwise. */
-function parseTs(text: string): number {
+export function parseTs(text: string): number {
   const n = text.length;
   if (n === 0 || n > 16) return -1;
   let value = 0;
@@ -165,7 +165,7 @@ function parseTs(text: string): number {
  * `-?digits(.digits)?([eE][+-]?digits)?` (the JSON number grammar, leading zeros allowed) to a
  * number, NaN for any other text. Overflow gives +-Infinity, which callers reject.
  */
-function parseDecimal(text: string): number {
+export function parseDecimal(text: string): number {
   const n = text.length;
   let i = 0;
   if (i < n && text.charCodeAt(i) === 45) i++; // -

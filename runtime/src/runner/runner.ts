@@ -1,17 +1,20 @@
 // One runner = one shard. The loop: apply a pending config change (between batches, so no tick
 // is lost or handled twice), read a batch, run it through the executor, commit it in one
 // transaction (signals, targets, dead letters, XACK), record metrics. Reporting to Redis runs
-// on its own timer.
+// on its own timer. Three connections: reads (the StreamReader), commits, and everything else
+// (groups, warm-up, reports, lag), so neither reports nor a blocked read delay a commit.
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type RunnerKeys, runnerKeys } from '../../../operator/src/api/shard/redis-keys.ts';
 import type { ShardConfig } from '../../../operator/src/api/shard/shard-config.ts';
 import { FeatureStore } from '../features/feature-store.ts';
+import { StreamReader } from '../ingest/stream-reader.ts';
+import type { TickBatch } from '../ingest/tick-batch.ts';
 import { TickConsumer } from '../ingest/tick-consumer.ts';
 import type { RunnerMetrics } from '../server/metrics.ts';
 import { commitBatch } from '../signals/commit.ts';
 import type { CompiledStrategy, StrategyStages } from '../strategy/compiled-strategy.ts';
-import { type BatchResult, Executor, type StreamBatch } from '../strategy/executor.ts';
+import { type BatchResult, Executor } from '../strategy/executor.ts';
 import { shedLevel } from '../strategy/overload.ts';
 import type { PredictorProvider } from '../strategy/predictor.ts';
 import { decodeTarget } from '../strategy/target.ts';
@@ -36,7 +39,6 @@ export interface RunnerOptions {
   onTickLatency?: (ms: number) => void;
 }
 
-const entryMs = (id: string) => Number(id.slice(0, id.indexOf('-')));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Runner {
@@ -45,8 +47,9 @@ export class Runner {
   readonly totals = { ticks: 0, signals: 0, deadLetters: 0, drops: 0, batches: 0 };
   generation = -1;
   readonly #o: RunnerOptions;
-  readonly #reader: Redis;
+  readonly #reader: StreamReader;
   readonly #writer: Redis;
+  readonly #control: Redis;
   readonly #consumer: TickConsumer;
   readonly #reporter: Reporter;
   #pending: ShardConfig | undefined;
@@ -65,9 +68,13 @@ export class Runner {
       maxRetriesPerRequest: null,
       connectionName: `flotilla-runner-${o.shard}`,
     };
-    this.#reader = new Redis(o.redisUrl, redisOptions);
+    this.#reader = new StreamReader({
+      url: o.redisUrl,
+      connectionName: `${redisOptions.connectionName}-read`,
+    });
     this.#writer = new Redis(o.redisUrl, redisOptions);
-    for (const r of [this.#reader, this.#writer])
+    this.#control = new Redis(o.redisUrl, redisOptions);
+    for (const r of [this.#control, this.#writer])
       r.on('error', (err) => o.log.warn({ err }, 'redis connection error'));
     this.executor = new Executor({
       features: new FeatureStore(),
@@ -75,18 +82,21 @@ export class Runner {
       ...(o.stagesFor ? { stagesFor: o.stagesFor } : {}),
     });
     this.#consumer = new TickConsumer({
-      redis: this.#reader,
+      redis: this.#control,
+      reader: this.#reader,
       group: this.keys.group,
       consumer: o.consumer,
       count: o.readCount ?? 256,
       blockMs: o.blockMs ?? 100,
       startId: o.startFrom === 'earliest' ? '0' : '$',
     });
-    this.#reporter = new Reporter(this.#writer, this.keys, { shard: o.shard, pod: o.consumer });
+    this.#reporter = new Reporter(this.#control, this.keys, { shard: o.shard, pod: o.consumer });
   }
 
   get redisReady(): boolean {
-    return this.#reader.status === 'ready' && this.#writer.status === 'ready';
+    return (
+      this.#reader.connected && this.#control.status === 'ready' && this.#writer.status === 'ready'
+    );
   }
 
   /** Offers a new shard config; it is applied before the next batch. */
@@ -113,8 +123,11 @@ export class Runner {
    * wait for them, and /readyz says "redis" until they are back.
    */
   async start(): Promise<void> {
-    for (const r of [this.#reader, this.#writer])
-      r.connect().catch((err) => this.#o.log.warn({ err }, 'redis not reachable yet; retrying'));
+    const unreachable = (err: unknown) =>
+      this.#o.log.warn({ err }, 'redis not reachable yet; retrying');
+    for (const r of [this.#control, this.#writer]) r.connect().catch(unreachable);
+    // The reader reconnects on each read; this only connects it before the first one.
+    this.#reader.connect().catch(unreachable);
     void this.#reporter.event('started').catch(() => undefined);
     const interval = this.#o.reportIntervalMs ?? 1_000;
     this.#reportTimer = setInterval(() => void this.#report(), interval);
@@ -129,7 +142,9 @@ export class Runner {
     clearInterval(this.#lagTimer);
     await this.#loop;
     await this.#report();
-    await Promise.all([this.#reader.quit(), this.#writer.quit()]).catch(() => undefined);
+    await Promise.all([this.#reader.close(), this.#control.quit(), this.#writer.quit()]).catch(
+      () => undefined,
+    );
   }
 
   /**
@@ -140,7 +155,8 @@ export class Runner {
    * still happen between batches, and nothing read is left unprocessed or uncommitted.
    */
   async #run(): Promise<void> {
-    let next: Promise<StreamBatch[]> | undefined;
+    let next: Promise<TickBatch[]> | undefined;
+    let failures = 0;
     while (!this.#stopping || next) {
       try {
         if (!next) {
@@ -160,19 +176,22 @@ export class Runner {
           next.catch(() => undefined); // awaited on the next turn; this only marks it handled
         }
         if (batches.length > 0) await this.#handle(batches);
+        failures = 0;
       } catch (err) {
         if (this.#stopping && !next) break;
-        this.#o.log.error({ err }, 'runner loop failed; retrying');
-        await sleep(250);
+        // Backs off while Redis stays away: the reader reconnects on each read.
+        const waitMs = Math.min(250 * 2 ** failures++, 5_000);
+        this.#o.log.error({ err, retryInMs: waitMs }, 'runner loop failed; retrying');
+        await sleep(waitMs);
       }
     }
     await this.#committing;
   }
 
-  async #handle(batches: StreamBatch[]): Promise<void> {
+  async #handle(batches: TickBatch[]): Promise<void> {
     const now = Date.now();
     let oldest = now;
-    for (const b of batches) oldest = Math.min(oldest, entryMs(b.entries[0]?.id ?? `${now}-0`));
+    for (const b of batches) oldest = Math.min(oldest, b.entryMs[0] ?? now);
     const level = shedLevel(now - oldest, this.#o.latencyBudgetMs ?? 50);
     const result = await this.executor.process(batches, level);
     await this.#committing;
@@ -182,7 +201,7 @@ export class Runner {
   }
 
   /** Retries until Redis takes the batch: its features have advanced, so it cannot be redone. */
-  async #commit(batches: StreamBatch[], result: BatchResult): Promise<void> {
+  async #commit(batches: TickBatch[], result: BatchResult): Promise<void> {
     const keys = {
       group: this.keys.group,
       shard: this.#o.shard,
@@ -202,19 +221,21 @@ export class Runner {
     }
   }
 
-  #record(batches: StreamBatch[], result: BatchResult): void {
+  #record(batches: TickBatch[], result: BatchResult): void {
     const m = this.#o.metrics;
     const done = Date.now();
     for (const b of batches) {
-      let n = 0;
-      for (const e of b.entries) {
-        if (!e.fields) continue;
-        n++;
-        const ms = done - entryMs(e.id);
+      let next = 0;
+      for (let i = 0; i < b.length; i++) {
+        if (b.rejected[next]?.index === i) {
+          next++;
+          continue;
+        }
+        const ms = done - (b.entryMs[i] as number);
         m.tickLatency.observe(ms / 1_000);
         this.#o.onTickLatency?.(ms);
       }
-      m.ticks.inc({ instrument: b.instrument }, n);
+      m.ticks.inc({ instrument: b.instrument }, b.length - b.rejected.length);
     }
     for (const s of result.signals) m.tickToSignal.observe((done - s.entryMs) / 1_000);
     m.signals.inc(result.signals.length);
@@ -261,7 +282,7 @@ export class Runner {
     const ex = this.executor;
     for (const s of config.strategies) {
       if (ex.strategies.has(s.name)) continue;
-      const saved = await this.#writer.hgetall(this.keys.targets(s.name));
+      const saved = await this.#control.hgetall(this.keys.targets(s.name));
       for (const [instrument, text] of Object.entries(saved))
         ex.targets.set(`${s.name}\u0000${instrument}`, decodeTarget(text));
     }
@@ -331,7 +352,7 @@ export class Runner {
 
   async #measureLag(): Promise<void> {
     try {
-      for (const [instrument, lag] of await this.#consumer.lag(this.#writer))
+      for (const [instrument, lag] of await this.#consumer.lag())
         this.#o.metrics.consumerLag.set({ instrument }, lag);
     } catch (err) {
       this.#o.log.debug({ err }, 'measuring consumer lag failed');

@@ -1,6 +1,7 @@
 // The runner's Prometheus metrics: one registry per runner (not prom-client's global one), so
 // tests and benchmarks can run several runners in one process.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { TickHistogram } from './tick-histogram.ts';
 
 const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5,
@@ -39,7 +40,7 @@ export class RunnerMetrics {
       labelNames: ['instrument'],
       registers,
     });
-    this.tickLatency = new Histogram({
+    this.tickLatency = new TickHistogram({
       name: 'flotilla_tick_latency_seconds',
       help: 'From a tick entering Redis to the commit of everything it produced.',
       buckets: LATENCY_BUCKETS,

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RedisError } from '../errors.ts';
-import type { BatchResult, StreamBatch } from '../strategy/executor.ts';
+import type { AckBatch } from '../ingest/tick-batch.ts';
+import type { BatchResult } from '../strategy/executor.ts';
 import { encodeTarget } from '../strategy/target.ts';
 import { encodeSignal, signalStream } from './signal-format.ts';
 
@@ -27,8 +28,8 @@ const DEAD_LETTER_MAXLEN = 100_000;
 /**
  * ARGV: the batch as JSON ({signals: [[stream, field, value, ...]], targets: [[key, field,
  * value, ...]], deadLetters: [[field, value, ...]]}), the group, the signal MAXLEN, the
- * dead-letter stream and its MAXLEN; then for each stream read: its key, the number of entry
- * ids, the ids (acknowledged 1000 per XACK: Lua's unpack has a limit).
+ * dead-letter stream and its MAXLEN; then for each stream read: its key and its entry ids, each
+ * followed by a space (acknowledged 1000 per XACK: Lua's unpack has a limit).
  */
 const COMMIT_SCRIPT = `
 local batch = cjson.decode(ARGV[1])
@@ -41,13 +42,16 @@ end
 for _, d in ipairs(batch.deadLetters) do
   redis.call('XADD', ARGV[4], 'MAXLEN', '~', ARGV[5], '*', unpack(d))
 end
-local i = 6
-while i <= #ARGV do
-  local last = i + 1 + tonumber(ARGV[i + 1])
-  for from = i + 2, last, 1000 do
-    redis.call('XACK', ARGV[i], ARGV[2], unpack(ARGV, from, math.min(from + 999, last)))
+for i = 6, #ARGV, 2 do
+  local ids = {}
+  for id in string.gmatch(ARGV[i + 1], '%S+') do
+    ids[#ids + 1] = id
+    if #ids == 1000 then
+      redis.call('XACK', ARGV[i], ARGV[2], unpack(ids))
+      ids = {}
+    end
   end
-  i = last + 1
+  if #ids > 0 then redis.call('XACK', ARGV[i], ARGV[2], unpack(ids)) end
 end
 return #batch.signals
 `;
@@ -55,7 +59,7 @@ const COMMIT_SHA = createHash('sha1').update(COMMIT_SCRIPT).digest('hex');
 
 export async function commitBatch(
   redis: Redis,
-  batches: StreamBatch[],
+  batches: readonly AckBatch[],
   result: BatchResult,
   keys: CommitKeys,
 ): Promise<void> {
@@ -77,11 +81,11 @@ export async function commitBatch(
     targets: [...targets].map(([strategy, t]) => [keys.targetsKey(strategy), ...[...t].flat()]),
     deadLetters,
   });
-  const args: (string | number)[] = [COMMIT_SHA, 0, batch, keys.group, keys.signalMaxLen];
-  args.push(keys.deadLetterStream, DEAD_LETTER_MAXLEN);
+  const args: (string | number | Buffer)[] = [COMMIT_SHA, 0, batch, keys.group];
+  args.push(keys.signalMaxLen, keys.deadLetterStream, DEAD_LETTER_MAXLEN);
   for (const b of batches) {
-    args.push(b.stream, b.entries.length);
-    for (const e of b.entries) args.push(e.id);
+    if (b.length === 0) continue;
+    args.push(b.stream, b.idText);
   }
   try {
     await redis.call('EVALSHA', args).catch((err: unknown) => {

@@ -38,10 +38,18 @@ export class CompiledStrategy implements StrategyStages {
     drops: 0,
     fallbacks: 0,
   };
+  /** The decision's blend weight (config.decision.blendWeight). */
+  readonly blendWeight: number;
   quarantine: QuarantineState = freshQuarantine();
   readonly cost = new CostMeter();
   readonly #ruleWeights: Float64Array;
   readonly #ruleIndex: Int32Array;
+  /** Copied from the config: the tick loop reads them without walking the config object. */
+  readonly hasRules: boolean;
+  readonly ruleBias: number;
+  /** Scores strictly between these are flat whatever the direction and sizing. */
+  readonly #flatAbove: number;
+  readonly #flatBelow: number;
 
   constructor(config: ShardStrategy) {
     this.config = config;
@@ -52,6 +60,11 @@ export class CompiledStrategy implements StrategyStages {
     const weights = config.rules?.weights ?? [];
     this.#ruleWeights = Float64Array.from(weights.map((w) => w.weight));
     this.#ruleIndex = Int32Array.from(weights.map((w) => this.keys.indexOf(w.feature)));
+    this.hasRules = config.rules !== undefined;
+    this.ruleBias = config.rules?.bias ?? 0;
+    this.blendWeight = config.decision.blendWeight;
+    this.#flatAbove = 1 - config.decision.threshold;
+    this.#flatBelow = config.decision.threshold;
   }
 
   /** Indexes into the strategy's own feature list, for a member to map to store slots. */
@@ -64,11 +77,13 @@ export class CompiledStrategy implements StrategyStages {
   }
 
   ruleScore(values: Float64Array, member: Member): number {
-    if (!this.config.rules) return Number.NaN;
-    return ruleScore(this.config.rules.bias, this.#ruleWeights, member.ruleSlots, values);
+    if (!this.hasRules) return Number.NaN;
+    return ruleScore(this.ruleBias, this.#ruleWeights, member.ruleSlots, values);
   }
 
   target(finalScore: number): Target {
+    // Most scores sit between the thresholds: flat, as targetFor says, without reading the config.
+    if (finalScore > this.#flatAbove && finalScore < this.#flatBelow) return FLAT;
     return targetFor(finalScore, this.config.decision);
   }
 }
@@ -80,14 +95,25 @@ export interface Member {
   instrument: string;
   /** Store slots of the rule weights' features, in weight order. */
   ruleSlots: Int32Array;
-  /** Store slots of the model inputs, in model input order (empty without a model). */
+  /**
+   * Store slots of the model inputs, in model input order (empty without a model). Members of
+   * one model on one instrument share the array: their rows on a tick are the same row.
+   */
   modelSlots: Int32Array;
   /** Ticks of history needed before scoring: max(warmupTicks, longest feature need). */
   warmup: number;
   /** Last target sent for this strategy on this instrument (signals are sent on change). */
   target: Target;
+  /** Features the strategy reads per evaluation. */
+  featureCount: number;
+  /** Evaluations until the next timed one (cost sampling, 1 in CostMeter.sampleEvery). */
+  untilTimed: number;
 }
 
+/**
+ * A member from the store slots of the strategy's features on the instrument. `shared` returns
+ * the array to use for a given content (so equal model slots are one array).
+ */
 export function newMember(
   strategy: CompiledStrategy,
   stages: StrategyStages,
@@ -95,6 +121,7 @@ export function newMember(
   slots: Int32Array,
   ticksNeeded: number,
   target: Target = FLAT,
+  shared: (slots: Int32Array) => Int32Array = (s) => s,
 ): Member {
   const byKey = new Map(strategy.keys.map((k, i) => [k, slots[i] as number]));
   const slotOf = (key: string) => byKey.get(key) ?? -1;
@@ -103,8 +130,10 @@ export function newMember(
     stages,
     instrument,
     ruleSlots: Int32Array.from(strategy.ruleFeatureIndex, (i) => slots[i] as number),
-    modelSlots: Int32Array.from(strategy.config.model?.inputs ?? [], slotOf),
+    modelSlots: shared(Int32Array.from(strategy.config.model?.inputs ?? [], slotOf)),
     warmup: Math.max(strategy.config.warmupTicks, ticksNeeded),
     target,
+    featureCount: strategy.keys.length,
+    untilTimed: 1,
   };
 }

@@ -14,6 +14,13 @@ import type {
   ShardStrategy,
 } from '../../../operator/src/api/shard/shard-config.ts';
 import type { FeatureStore } from '../features/feature-store.ts';
+import {
+  entryId,
+  type StreamBatch,
+  type TickBatch,
+  type TickEntry,
+  toTickBatch,
+} from '../ingest/tick-batch.ts';
 import { decodeTick } from '../ingest/tick-format.ts';
 import {
   CompiledStrategy,
@@ -22,26 +29,17 @@ import {
   type StrategyStages,
 } from './compiled-strategy.ts';
 import { decisionId } from './decision-id.ts';
-import { type InferenceRun, ModelBatches } from './model-batches.ts';
-import { type ShedLevel, shedByPriority } from './overload.ts';
+import { BUDGET_DROP, dropOfGate, Gate, Lineup } from './lineup.ts';
+import { type InferenceRun, type ModelBatch, ModelBatches } from './model-batches.ts';
+import { CostMeter, type ShedLevel } from './overload.ts';
 import { PendingDecisions } from './pending-decisions.ts';
 import { planConfig } from './plan.ts';
 import type { PredictorProvider } from './predictor.ts';
-import { isQuarantined, recordFailure, recordSuccess } from './quarantine.ts';
-import { blendScores } from './scores.ts';
+import { recordFailure, recordSuccess } from './quarantine.ts';
+import { blendScores, ruleScore } from './scores.ts';
 import { sameTarget, type Target } from './target.ts';
 
-export interface TickEntry {
-  id: string;
-  /** Flat field/value list; null for an entry deleted from the stream before it was read. */
-  fields: string[] | null;
-}
-
-export interface StreamBatch {
-  instrument: string;
-  stream: string;
-  entries: TickEntry[];
-}
+export type { StreamBatch, TickBatch, TickEntry };
 
 export interface SignalRecord {
   decisionId: string;
@@ -101,12 +99,14 @@ export interface ExecutorOptions {
   stagesFor?: (strategy: CompiledStrategy) => StrategyStages;
 }
 
-const entryMs = (id: string) => Number(id.slice(0, id.indexOf('-')));
+const NO_LINEUP = new Lineup();
 
 export class Executor {
   readonly features: FeatureStore;
   readonly strategies = new Map<string, CompiledStrategy>();
-  #members = new Map<string, Member[]>();
+  readonly #lineups = new Map<string, Lineup>();
+  /** Model slot arrays by instrument and content (see #sharedSlots). */
+  readonly #slotArrays = new Map<string, Map<string, Int32Array>>();
   /** Last target per `strategy\0instrument`, kept across config changes. */
   readonly targets = new Map<string, Target>();
   readonly #predictors: PredictorProvider;
@@ -129,7 +129,7 @@ export class Executor {
 
   /** Instruments the current config reads. */
   get instruments(): string[] {
-    return [...this.#members.keys()];
+    return [...this.#lineups.keys()];
   }
 
   /**
@@ -162,20 +162,38 @@ export class Executor {
       const history = this.features.addInstrument(instrument);
       if (history.length < needed) needed += history.count - history.length;
       const target = this.targets.get(`${config.name}\u0000${instrument}`);
-      const member = newMember(strategy, stages, instrument, slots, needed, target);
-      const list = this.#members.get(instrument) ?? [];
-      list.push(member);
-      this.#members.set(instrument, list);
+      const member = newMember(strategy, stages, instrument, slots, needed, target, (s) =>
+        this.#sharedSlots(instrument, s),
+      );
+      const lineup = this.#lineups.get(instrument) ?? new Lineup();
+      lineup.members.push(member);
+      this.#lineups.set(instrument, lineup);
     }
+  }
+
+  /** One array per content and instrument, so members of one model share their rows. */
+  #sharedSlots(instrument: string, slots: Int32Array): Int32Array {
+    const byContent = this.#slotArrays.get(instrument) ?? new Map<string, Int32Array>();
+    this.#slotArrays.set(instrument, byContent);
+    const key = slots.join(',');
+    const held = byContent.get(key);
+    if (held) return held;
+    byContent.set(key, slots);
+    return slots;
   }
 
   #release(name: string, forget: boolean): void {
     const strategy = this.strategies.get(name);
     if (!strategy) return;
     for (const instrument of strategy.config.instruments) {
-      const list = (this.#members.get(instrument) ?? []).filter((m) => m.strategy !== strategy);
-      if (list.length > 0) this.#members.set(instrument, list);
-      else this.#members.delete(instrument);
+      const lineup = this.#lineups.get(instrument);
+      const members = lineup?.members ?? [];
+      for (let k = members.length - 1; k >= 0; k--)
+        if (members[k]?.strategy === strategy) members.splice(k, 1);
+      if (lineup?.members.length === 0) {
+        this.#lineups.delete(instrument);
+        this.#slotArrays.delete(instrument);
+      }
       for (const key of strategy.keys) this.features.release(instrument, key);
       if (forget) this.targets.delete(`${name}\u0000${instrument}`);
     }
@@ -195,8 +213,14 @@ export class Executor {
     return n;
   }
 
-  /** Processes one batch. Ticks of one instrument are handled in order. */
-  async process(batches: StreamBatch[], level: ShedLevel = 0): Promise<BatchResult> {
+  /**
+   * Processes one batch: the ticks of each stream as read (decoded, or as string entries).
+   * Ticks of one instrument are handled in order.
+   */
+  async process(
+    batches: readonly (TickBatch | StreamBatch)[],
+    level: ShedLevel = 0,
+  ): Promise<BatchResult> {
     const result: BatchResult = {
       signals: [],
       deadLetters: [],
@@ -214,24 +238,21 @@ export class Executor {
     pending.reset();
     this.#batches.reset();
     const computedBefore = this.features.computations;
-    for (const batch of batches) this.#collect(batch, level, now, result);
+    for (const batch of batches)
+      this.#collect('entries' in batch ? toTickBatch(batch) : batch, level, now, result);
     result.featureComputations = this.features.computations - computedBefore;
     await this.#batches.score(result.fallbacks, result.inference);
     for (let i = 0; i < pending.length; i++) this.#decide(i, result, now);
     return result;
   }
 
-  #drop(result: BatchResult, member: Member, reason: string): void {
-    const key = `${reason}/${member.strategy.config.priority}`;
-    result.drops.set(key, (result.drops.get(key) ?? 0) + 1);
-    member.strategy.counters.drops++;
-  }
-
-  #collect(batch: StreamBatch, level: ShedLevel, now: number, result: BatchResult): void {
-    const members = this.#members.get(batch.instrument) ?? [];
+  #collect(batch: TickBatch, level: ShedLevel, now: number, result: BatchResult): void {
+    const lineup = this.#lineups.get(batch.instrument) ?? NO_LINEUP;
+    lineup.prepare(now, level);
+    const { members, gates } = lineup;
     // Each member's model batch, looked up once per batch: undefined without a model, null when
     // its predictor is not loaded (the rule score stands in).
-    const modelBatches = members.map((m) => {
+    const modelBatches = members.map((m): ModelBatch | null | undefined => {
       const model = m.strategy.config.model;
       if (!model) return undefined;
       const predictor = this.#predictors.get(model);
@@ -239,72 +260,79 @@ export class Executor {
     });
     const history = this.features.addInstrument(batch.instrument);
     const pending = this.#pending;
-    for (const entry of batch.entries) {
-      if (!entry.fields) {
+    const rejected = batch.rejected;
+    let nextRejected = 0;
+    for (let i = 0; i < batch.length; i++) {
+      if (nextRejected < rejected.length && rejected[nextRejected]?.index === i) {
+        const r = rejected[nextRejected++] as (typeof rejected)[number];
         result.deadLetters.push({
           stream: batch.stream,
-          entryId: entry.id,
-          reason: 'deleted',
-          message: 'entry was trimmed from the stream before it was read',
-          fields: null,
+          entryId: entryId(batch, i),
+          reason: r.reason,
+          message: r.message,
+          fields: r.fields,
         });
         continue;
       }
-      const decoded = decodeTick(entry.fields);
-      if (!decoded.ok) {
-        result.deadLetters.push({
-          stream: batch.stream,
-          entryId: entry.id,
-          reason: decoded.reason,
-          message: decoded.message,
-          fields: entry.fields,
-        });
-        continue;
-      }
-      const tick = decoded.tick;
       result.ticks++;
-      if (!this.features.onTick(batch.instrument, tick.ts, tick.price, tick.volume)) continue;
+      if (!this.features.onTickOf(batch.instrument, batch.ts, batch.price, batch.volume, i))
+        continue;
       const values = this.features.values(batch.instrument);
       const count = history.count;
-      pending.pushTick(batch.stream, entry.id, tick.ts, tick.cid ?? '');
+      pending.pushTick(batch, i);
       for (let k = 0; k < members.length; k++) {
-        const member = members[k] as Member;
-        const strategy = member.strategy;
-        if (strategy.config.paused) continue;
-        if (isQuarantined(strategy.quarantine, now)) {
-          this.#drop(result, member, 'quarantined');
+        const gate = gates[k] as number;
+        if (gate !== Gate.evaluate) {
+          if (gate !== Gate.skip) lineup.drop(k, dropOfGate(gate));
           continue;
         }
+        const member = members[k] as Member;
         if (level > 0) {
-          if (shedByPriority(strategy.config.priority, level)) {
-            this.#drop(result, member, 'overload');
-            continue;
-          }
-          if (strategy.cost.overBudget(now, strategy.config.budgetMsPerSecond)) {
-            this.#drop(result, member, 'budget');
+          const { cost, config } = member.strategy;
+          if (cost.overBudget(now, config.budgetMsPerSecond)) {
+            lineup.drop(k, BUDGET_DROP);
             continue;
           }
         }
         if (count < member.warmup) continue;
-        const timed = strategy.cost.sample();
-        const start = timed ? performance.now() : 0;
-        try {
-          const rule = member.stages.ruleScore(values, member);
-          const modelBatch = modelBatches[k] ?? undefined;
-          const row = modelBatch ? modelBatch.addRow(values, member.modelSlots) : -1;
-          if (modelBatches[k] === null) {
-            strategy.counters.fallbacks++;
-            const key = strategy.modelDigest;
-            result.fallbacks.set(key, (result.fallbacks.get(key) ?? 0) + 1);
-          }
-          pending.push(member, rule, modelBatch, row);
-          result.featureReads += strategy.keys.length;
-        } catch (err) {
-          this.#fail(strategy, err, now, result);
+        // 1 evaluation in CostMeter.sampleEvery is timed, counted that many times.
+        const timed = --member.untilTimed === 0;
+        let start = 0;
+        if (timed) {
+          member.untilTimed = CostMeter.sampleEvery;
+          start = performance.now();
         }
-        if (timed) strategy.cost.add(now, performance.now() - start);
+        try {
+          const strategy = member.strategy;
+          // The strategy's own rule score is computed here rather than through stages.ruleScore,
+          // and a replaced stage's score goes through `+`: a double that a call returns, or that
+          // merges with one, is boxed (an allocation per decision).
+          const rule =
+            member.stages === strategy
+              ? strategy.hasRules
+                ? ruleScore(strategy.ruleBias, strategy.ruleWeights, member.ruleSlots, values)
+                : Number.NaN
+              : +member.stages.ruleScore(values, member);
+          const modelBatch = modelBatches[k];
+          let row = -1;
+          if (modelBatch) row = modelBatch.addRow(values, member.modelSlots, pending.tickCount);
+          else if (modelBatch === null) this.#fallback(member.strategy, result);
+          const at = pending.push(member, modelBatch ?? undefined, row);
+          pending.rules[at] = rule; // after push, which may replace the array
+          result.featureReads += member.featureCount;
+        } catch (err) {
+          if (this.#fail(member.strategy, err, now, result)) gates[k] = Gate.quarantined;
+        }
+        if (timed) member.strategy.cost.add(now, performance.now() - start);
       }
     }
+    lineup.foldDrops(result.drops);
+  }
+
+  #fallback(strategy: CompiledStrategy, result: BatchResult): void {
+    strategy.counters.fallbacks++;
+    const key = strategy.modelDigest;
+    result.fallbacks.set(key, (result.fallbacks.get(key) ?? 0) + 1);
   }
 
   #decide(i: number, result: BatchResult, now: number): void {
@@ -315,7 +343,7 @@ export class Executor {
       const batch = pending.batches[i];
       const ml = batch ? batch.scoreOf(pending.rows[i] as number) : Number.NaN;
       const rule = pending.rules[i] as number;
-      const score = blendScores(rule, ml, strategy.config.decision.blendWeight);
+      const score = blendScores(rule, ml, strategy.blendWeight);
       const target = member.stages.target(score);
       strategy.counters.decisions++;
       result.decisions++;
@@ -324,20 +352,22 @@ export class Executor {
       member.target = target;
       this.targets.set(`${strategy.name}\u0000${member.instrument}`, target);
       const t = pending.ticks[i] as number;
-      const stream = pending.streams[t] as string;
-      const entryId = pending.entryIds[t] as string;
+      const ticks = pending.tickBatches[t] as TickBatch;
+      const at = pending.tickIndexes[t] as number;
+      const stream = ticks.stream;
+      const id = entryId(ticks, at);
       const modelDigest = Number.isNaN(ml) ? '' : (batch?.predictor.digest ?? '');
       strategy.counters.signals++;
       result.signals.push({
-        decisionId: decisionId(stream, entryId, strategy.name, modelDigest),
+        decisionId: decisionId(stream, id, strategy.name, modelDigest),
         strategy: strategy.name,
         generation: strategy.config.generation,
         instrument: member.instrument,
         stream,
-        entryId,
-        entryMs: entryMs(entryId),
-        tickTs: pending.tickTs[t] as number,
-        cid: pending.cids[t] as string,
+        entryId: id,
+        entryMs: ticks.entryMs[at] as number,
+        tickTs: ticks.ts[at] as number,
+        cid: ticks.cids[at] as string,
         target,
         score,
         ruleScore: rule,
@@ -350,15 +380,17 @@ export class Executor {
     }
   }
 
-  #fail(strategy: CompiledStrategy, err: unknown, now: number, result: BatchResult): void {
+  /** Records a failure; true when it quarantines the strategy. */
+  #fail(strategy: CompiledStrategy, err: unknown, now: number, result: BatchResult): boolean {
     strategy.counters.errors++;
     const message = err instanceof Error ? err.message : String(err);
-    if (recordFailure(strategy.quarantine, now, message))
-      result.events.push({
-        type: 'quarantined',
-        strategy: strategy.name,
-        untilMs: strategy.quarantine.until,
-        error: message,
-      });
+    if (!recordFailure(strategy.quarantine, now, message)) return false;
+    result.events.push({
+      type: 'quarantined',
+      strategy: strategy.name,
+      untilMs: strategy.quarantine.until,
+      error: message,
+    });
+    return true;
   }
 }

@@ -1,4 +1,6 @@
-// Rows from every strategy that uses the same model go into one batch, scored in one call.
+// Rows from every strategy that uses the same model go into one batch, scored in one call. The
+// strategies of one model on one instrument read the same features on the same tick: they share
+// one row (and its score) instead of each adding a copy.
 import type { Predictor } from './predictor.ts';
 
 /** One model call: what the inference metrics record. */
@@ -14,13 +16,23 @@ export class ModelBatch {
   rows: Float32Array;
   n = 0;
   scores: Float64Array = new Float64Array(0);
+  /** The tick and slots of the last row added, for sharing it. */
+  #lastTick = -1;
+  #lastSlots: Int32Array | undefined;
+
   constructor(predictor: Predictor) {
     this.predictor = predictor;
     this.rows = new Float32Array(predictor.width * 64);
   }
 
-  /** Copies one feature row (values at `slots`) into the batch; returns its row index. */
-  addRow(values: Float64Array, slots: Int32Array): number {
+  /**
+   * Copies one feature row (values at `slots`) into the batch; returns its row index. On the
+   * same `tick` with the same slots array the row is the same: its index is returned again.
+   */
+  addRow(values: Float64Array, slots: Int32Array, tick: number): number {
+    if (tick === this.#lastTick && slots === this.#lastSlots) return this.n - 1;
+    this.#lastTick = tick;
+    this.#lastSlots = slots;
     const width = this.predictor.width;
     if ((this.n + 1) * width > this.rows.length) {
       const grown = new Float32Array(this.rows.length * 2);
@@ -31,6 +43,13 @@ export class ModelBatch {
     const base = this.n * width;
     for (let c = 0; c < width; c++) rows[base + c] = values[slots[c] as number] as number;
     return this.n++;
+  }
+
+  /** Empties the batch for the next one. */
+  reset(): void {
+    this.n = 0;
+    this.#lastTick = -1;
+    this.#lastSlots = undefined;
   }
 
   /** Score of a row once scored; NaN when it was not. */
@@ -44,7 +63,7 @@ export class ModelBatches {
   readonly #byDigest = new Map<string, ModelBatch>();
 
   reset(): void {
-    for (const b of this.#byDigest.values()) b.n = 0;
+    for (const b of this.#byDigest.values()) b.reset();
   }
 
   /** The batch of a predictor's rows (one per model digest). */

@@ -1,7 +1,7 @@
 // Decisions collected during a batch, waiting for their model scores. Columns in reused arrays,
-// so a batch allocates nothing per decision beyond what the arrays already hold; what is the
-// same for every decision on a tick (stream, entry id, time, correlation id) is kept once per
-// tick.
+// so a batch allocates nothing per decision beyond what the arrays already hold; the tick a
+// decision is on is kept once per tick, as its place in the batch read.
+import type { TickBatch } from '../ingest/tick-batch.ts';
 import type { Member } from './compiled-strategy.ts';
 import type { ModelBatch } from './model-batches.ts';
 
@@ -16,33 +16,35 @@ export class PendingDecisions {
   /** Index of the decision's tick in the tick columns below. */
   ticks = new Int32Array(1024);
   tickCount = 0;
-  streams: string[] = [];
-  entryIds: string[] = [];
-  tickTs: number[] = [];
-  cids: string[] = [];
+  /** Each tick's batch and index in it. */
+  tickBatches: TickBatch[] = [];
+  tickIndexes: number[] = [];
 
   reset(): void {
     this.length = 0;
     this.tickCount = 0;
   }
 
-  /** Starts a tick; the decisions pushed next belong to it. */
-  pushTick(stream: string, entryId: string, tickTs: number, cid: string): void {
+  /** Starts a tick (entry `index` of `batch`); the decisions pushed next belong to it. */
+  pushTick(batch: TickBatch, index: number): void {
     const t = this.tickCount++;
-    this.streams[t] = stream;
-    this.entryIds[t] = entryId;
-    this.tickTs[t] = tickTs;
-    this.cids[t] = cid;
+    this.tickBatches[t] = batch;
+    this.tickIndexes[t] = index;
   }
 
-  push(member: Member, rule: number, batch: ModelBatch | undefined, row: number): void {
+  /**
+   * Adds a decision on the current tick; returns its index, where the caller stores its rule
+   * score (`rules[i]`, read after this call: it may grow). The score is not a parameter: a double
+   * passed to a call that is not inlined is boxed, one allocation per decision.
+   */
+  push(member: Member, batch: ModelBatch | undefined, row: number): number {
     const i = this.length++;
     if (i === this.rules.length) this.#grow();
     this.members[i] = member;
-    this.rules[i] = rule;
     this.batches[i] = batch;
     this.rows[i] = row;
     this.ticks[i] = this.tickCount - 1;
+    return i;
   }
 
   #grow(): void {

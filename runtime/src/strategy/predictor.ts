@@ -2,7 +2,6 @@
 // layer (ONNX sessions in worker threads) implements it; until then, and for linear models where
 // it is faster, a plain TypeScript logistic model does.
 import type { ResolvedModel } from '../../../operator/src/api/shard/shard-config.ts';
-import { logistic } from './scores.ts';
 
 export interface Predictor {
   /** sha256 of the model artifact: the digest recorded with every decision it scores. */
@@ -43,10 +42,10 @@ export class LinearPredictor implements Predictor {
     const w = this.#weights;
     const width = this.width;
     for (let r = 0; r < n; r++) {
-      let z = this.#bias;
+      let z = 0 + this.#bias; // a raw double, not boxed through the loop (see ruleScore)
       const base = r * width;
       for (let c = 0; c < width; c++) z += (w[c] as number) * (rows[base + c] as number);
-      this.#out[r] = logistic(z);
+      this.#out[r] = 1 / (1 + Math.exp(-z)); // logistic(z), written out: a call boxes its result
     }
     return this.#out.subarray(0, n);
   }

@@ -9,7 +9,9 @@ export function ruleScore(
   slots: Int32Array,
   values: Float64Array,
 ): number {
-  let z = bias;
+  // `0 +` makes the sum a raw double from the start; seeded with a value read from an object
+  // field, the optimizer keeps it boxed through the loop: an allocation per term.
+  let z = 0 + bias;
   for (let i = 0; i < weights.length; i++)
     z += (weights[i] as number) * (values[slots[i] as number] as number);
   return logistic(z);

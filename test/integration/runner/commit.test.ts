@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { toEntries } from '../../../runtime/src/ingest/stream-replies.ts';
+import { ackBatch } from '../../../runtime/src/ingest/tick-batch.ts';
 import { commitBatch } from '../../../runtime/src/signals/commit.ts';
 import { decodeSignal, signalStream } from '../../../runtime/src/signals/signal-format.ts';
 import type { BatchResult, SignalRecord } from '../../../runtime/src/strategy/executor.ts';
@@ -82,8 +83,7 @@ describe('commitBatch', () => {
       message: 'price: "x\u0000y" is not a decimal number',
       fields: ['price', 'x\u0000y'],
     });
-    const entries = ids.map((id) => ({ id, fields: [] }));
-    await commitBatch(redis, [{ instrument, stream, entries }], result, keys);
+    await commitBatch(redis, [ackBatch(stream, ids)], result, keys);
 
     const written = toEntries(await redis.call('XRANGE', signalStream(strategy), '-', '+')).map(
       (e) => decodeSignal(e.fields ?? []),

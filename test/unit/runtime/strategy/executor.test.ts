@@ -81,27 +81,63 @@ describe('executor', () => {
     expect(b).toEqual(a);
   });
 
-  it('scores every strategy that shares a model in one call per batch', async () => {
+  it('decides a batch larger than its scratch columns exactly as tick by tick', async () => {
+    // 6 strategies x 400 ticks: more decisions than the pending columns start with (1024).
+    const config = shardConfig(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((n, i) =>
+        shardStrategy(n, {
+          rules: {
+            bias: i / 10,
+            weights: [
+              { feature: 'return_5', weight: 300 + 50 * i },
+              { feature: 'zscore_20', weight: 1 },
+            ],
+          },
+        }),
+      ),
+    );
+    const whole = executor();
+    whole.apply(config);
+    const r = await whole.process([batch(0, 400)]);
+    expect(r.decisions).toBeGreaterThan(1024);
+    const single = executor();
+    single.apply(config);
+    const expected = [];
+    for (let i = 0; i < 400; i++) expected.push(...(await single.process([batch(i, 1)])).signals);
+    expect(r.signals).toEqual(expected);
+  });
+
+  it('scores every strategy that shares a model in one call per batch, one row per tick and instrument', async () => {
     const p = new CountingPredictor('d'.repeat(64));
     const ex = executor([p]);
     const m = model(p.digest);
-    ex.apply(
-      shardConfig(
-        ['a', 'b', 'c'].map((n) =>
-          shardStrategy(n, {
-            model: m,
-            decision: { ...shardStrategy(n).decision, blendWeight: 1 },
-          }),
-        ),
-      ),
+    const strategies = ['a', 'b', 'c'].map((n) =>
+      shardStrategy(n, {
+        instruments: n === 'c' ? [INSTRUMENT, 'ETH-USD'] : [INSTRUMENT],
+        model: m,
+        decision: { ...shardStrategy(n).decision, blendWeight: 1 },
+      }),
     );
-    const r = await ex.process([batch(0, 50)]);
-    expect(p.calls.length).toBe(1);
-    expect(r.inference).toEqual([{ digest: p.digest, rows: 3 * 31, seconds: expect.any(Number) }]);
-    expect(p.calls[0]).toBe(3 * (50 - 20 + 1));
+    ex.apply(shardConfig(strategies));
+    const r = await ex.process([batch(0, 50), batch(0, 50, 'ETH-USD')]);
+    // a, b and c read the same model inputs on BTC-USD: one row per tick serves all three.
+    const scoredTicks = 50 - 20 + 1;
+    expect(p.calls).toEqual([2 * scoredTicks]);
+    expect(r.inference).toEqual([
+      { digest: p.digest, rows: 2 * scoredTicks, seconds: expect.any(Number) },
+    ]);
+    expect(r.decisions).toBe(4 * scoredTicks);
     expect(r.signals.every((s) => s.modelDigest === p.digest && !Number.isNaN(s.mlScore))).toBe(
       true,
     );
+    // Strategies that share a row decide from the same score: same signals, tick for tick.
+    const on = (name: string, instrument = INSTRUMENT) =>
+      r.signals
+        .filter((s) => s.strategy === name && s.instrument === instrument)
+        .map((s) => [s.entryId, s.mlScore, s.target]);
+    expect(on('a').length).toBeGreaterThan(0);
+    expect(on('b')).toEqual(on('a'));
+    expect(on('c')).toEqual(on('a'));
   });
 
   it('falls back to the rule score when the model throws or is not loaded, and counts it', async () => {
