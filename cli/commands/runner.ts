@@ -33,6 +33,15 @@ export function runnerCommand() {
     )
     .option('--signal-max-len <n>', 'approximate MAXLEN of each signals stream (default: 100000)')
     .option('--report-interval-ms <ms>', 'how often counters go to Redis (default: 1000)')
+    .option(
+      '--clickhouse-url <url>',
+      'ClickHouse for decision records and paper P&L (default: $CLICKHOUSE_URL; none: no ledger)',
+    )
+    .option('--clickhouse-database <name>', 'ledger database (default: flotilla)')
+    .option(
+      '--spool-dir <dir>',
+      'local spool of ledger rows while ClickHouse is down (default: <tmp>/flotilla-spool-<ns>-<shard>)',
+    )
     .option('--log-level <level>', 'pino log level (default: $LOG_LEVEL or info)')
     .action(async (flags) => {
       const { resolveRunnerConfig } = await import('../../runtime/src/config.ts');

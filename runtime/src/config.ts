@@ -1,7 +1,8 @@
 // The runner's configuration: flags and environment parsed once into a frozen object. Errors
 // name the flag (or variable) and the limit.
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FieldError } from '../../operator/src/api/validation/messages.ts';
 import { ValidationError } from '../../operator/src/errors.ts';
 
@@ -34,6 +35,12 @@ export interface RunnerConfig {
   readonly signalMaxLen: number;
   /** How often counters are reported to Redis, ms. @default 1000 */
   readonly reportIntervalMs: number;
+  /** ClickHouse for decision records and paper P&L; none: no ledger. @default CLICKHOUSE_URL */
+  readonly clickhouseUrl: string | undefined;
+  /** @default flotilla */
+  readonly clickhouseDatabase: string;
+  /** Local spool of ledger rows while ClickHouse is down. @default <tmpdir>/flotilla-spool-<ns>-<shard> */
+  readonly spoolDir: string;
   /** @default info */
   readonly logLevel: string;
 }
@@ -51,6 +58,9 @@ export interface RunnerFlags {
   startFrom?: string;
   signalMaxLen?: string;
   reportIntervalMs?: string;
+  clickhouseUrl?: string;
+  clickhouseDatabase?: string;
+  spoolDir?: string;
   logLevel?: string;
 }
 
@@ -119,9 +129,22 @@ export function resolveRunnerConfig(
       path: '--redis-url',
       message: `${JSON.stringify(redisUrl)} is not a redis:// or rediss:// URL`,
     });
+  const clickhouseUrl = flags.clickhouseUrl ?? (env.CLICKHOUSE_URL || undefined);
+  if (clickhouseUrl !== undefined && !/^https?:\/\/\S+$/.test(clickhouseUrl))
+    errors.push({
+      path: '--clickhouse-url',
+      message: `${JSON.stringify(clickhouseUrl)} is not an http:// or https:// URL`,
+    });
+  const clickhouseDatabase = flags.clickhouseDatabase ?? 'flotilla';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(clickhouseDatabase))
+    errors.push({
+      path: '--clickhouse-database',
+      message: `${JSON.stringify(clickhouseDatabase)} is not letters, digits and _ (at most 63)`,
+    });
+  const namespace = flags.namespace ?? env.POD_NAMESPACE ?? saNamespace() ?? 'default';
   const config: RunnerConfig = {
     shard,
-    namespace: flags.namespace ?? env.POD_NAMESPACE ?? saNamespace() ?? 'default',
+    namespace,
     consumer: podName,
     redisUrl,
     httpHost: flags.httpHost ?? env.POD_IP ?? '127.0.0.1',
@@ -134,6 +157,9 @@ export function resolveRunnerConfig(
     startFrom: startFrom as RunnerConfig['startFrom'],
     signalMaxLen: int('--signal-max-len', flags.signalMaxLen, 100_000, 100, 100_000_000),
     reportIntervalMs: int('--report-interval-ms', flags.reportIntervalMs, 1_000, 50, 60_000),
+    clickhouseUrl,
+    clickhouseDatabase,
+    spoolDir: flags.spoolDir ?? join(tmpdir(), `flotilla-spool-${namespace}-${shard}`),
     logLevel,
   };
   if (errors.length > 0) throw new ValidationError('runner configuration', errors);

@@ -1,9 +1,13 @@
 // `flotilla runner`: wires config, logger, the shard config source, the runner and its HTTP
 // server, and stops them in order on SIGTERM/SIGINT.
 import { pino } from 'pino';
+import { runnerKeys } from '../../operator/src/api/shard/redis-keys.ts';
 import type { ShardConfig } from '../../operator/src/api/shard/shard-config.ts';
 import type { RunnerConfig } from './config.ts';
+import { cacheModelSource } from './forensics/model-source.ts';
+import { defaultCacheDir } from './inference/artifact.ts';
 import { ModelRegistry } from './inference/index.ts';
+import { type OpenRunnerLedger, openRunnerLedger } from './ledger/open-runner-ledger.ts';
 import { Runner } from './runner/runner.ts';
 import {
   ConfigMapSource,
@@ -11,6 +15,7 @@ import {
   type ShardConfigSource,
 } from './runner/shard-config-source.ts';
 import { buildApp } from './server/app.ts';
+import { decisionsRoute } from './server/decisions-route.ts';
 import { RunnerMetrics } from './server/metrics.ts';
 
 export interface RunningRunner {
@@ -47,6 +52,17 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
       ...(s.model ? [s.model] : []),
       ...(s.experiment ? [s.experiment.challenger] : []),
     ]);
+  const ledger: OpenRunnerLedger | undefined = config.clickhouseUrl
+    ? await openRunnerLedger({
+        clickhouseUrl: config.clickhouseUrl,
+        database: config.clickhouseDatabase,
+        spoolDir: config.spoolDir,
+        redisUrl: config.redisUrl,
+        outbox: runnerKeys(config.namespace, config.shard).ledgerOutbox,
+        consumer: config.consumer,
+        log,
+      })
+    : undefined;
   const runner = new Runner({
     redisUrl: config.redisUrl,
     namespace: config.namespace,
@@ -61,6 +77,7 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
     startFrom: config.startFrom,
     signalMaxLen: config.signalMaxLen,
     reportIntervalMs: config.reportIntervalMs,
+    ...(ledger ? { ledger: ledger.ledger } : {}),
   });
   const source: ShardConfigSource = config.configFile
     ? new FileConfigSource(config.configFile)
@@ -74,6 +91,7 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
         if (runner.generation < 0)
           missing.push(configSeen ? 'valid shard config' : `shard config (${source.description})`);
         if (!runner.redisReady) missing.push('redis');
+        if (ledger && !ledger.migrated) missing.push('ledger schema (ClickHouse)');
         for (const m of models.status())
           if (m.state !== 'ready')
             missing.push(`model ${m.name} (${m.state}${m.reason ? `: ${m.reason}` : ''})`);
@@ -86,6 +104,14 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
       }),
     },
   });
+  if (ledger)
+    await app.register(
+      decisionsRoute({
+        client: ledger.client,
+        database: config.clickhouseDatabase,
+        models: [cacheModelSource(defaultCacheDir())],
+      }),
+    );
   await runner.start();
   await source.start({
     config: (c) => {
@@ -108,6 +134,7 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
       await source.stop();
       await app.close();
       await runner.stop();
+      await ledger?.close();
       await models.close();
       log.info('runner stopped');
     },

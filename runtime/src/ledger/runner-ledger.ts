@@ -1,7 +1,8 @@
 // The runner's side of the ledger: per batch of ticks, the decisions it made (one per target
 // change, with the feature values exactly as scored), the signals, and what the paper broker
-// did with them (fills, P&L events, equity points, outcome labels). `commit()` resolves once
-// all of it is durable, so the runner acknowledges the batch's ticks only after it.
+// did with them (fills, P&L events, equity points, outcome labels). `takeRows()` hands a batch's
+// rows to the runner's commit, which stores them in the shard's outbox stream in the same Redis
+// transaction that acknowledges the batch's ticks; the OutboxShipper moves them to ClickHouse.
 import { createHash } from 'node:crypto';
 import type { ShardStrategy } from '../../../operator/src/api/shard/shard-config.ts';
 import type { PaperBroker } from '../execution/paper-broker.ts';
@@ -22,12 +23,6 @@ export interface LedgerDecision {
   blendWeight: number;
   /** '' outside an experiment. */
   arm: string;
-}
-
-/** The subset of LedgerWriter the runner needs (tests substitute a recorder). */
-export interface DurableSink {
-  write(rows: LedgerRows): Promise<void>;
-  whenWritable(): Promise<void>;
 }
 
 /** A short hash of what turns features into a rule score and a target: rules and decision params. */
@@ -76,14 +71,15 @@ export function signalRow(s: SignalRecord): SignalRow {
 }
 
 export class RunnerLedger {
-  readonly #sink: DurableSink;
   readonly #broker: PaperBroker;
+  readonly #writable: () => Promise<void>;
   #decisions: DecisionRow[] = [];
   #signals: SignalRow[] = [];
 
-  constructor(sink: DurableSink, broker: PaperBroker) {
-    this.#sink = sink;
+  /** `writable` resolves when the ledger takes more (back-pressure: no ticks are read until then). */
+  constructor(broker: PaperBroker, writable: () => Promise<void> = () => Promise.resolve()) {
     this.#broker = broker;
+    this.#writable = writable;
   }
 
   /** Call for every tick, in stream order, before the decisions made on it. */
@@ -105,8 +101,8 @@ export class RunnerLedger {
     });
   }
 
-  /** Everything since the last commit, durable when this resolves. */
-  async commit(): Promise<void> {
+  /** Everything since the last call, as rows; undefined when there is nothing. */
+  takeRows(): LedgerRows | undefined {
     const out = this.#broker.drain();
     const rows: LedgerRows = {
       decisions: this.#decisions,
@@ -118,11 +114,10 @@ export class RunnerLedger {
     };
     this.#decisions = [];
     this.#signals = [];
-    await this.#sink.write(rows);
+    return Object.values(rows).some((r) => r.length > 0) ? rows : undefined;
   }
 
-  /** Resolves when the sink accepts more (back-pressure: the runner reads no ticks until then). */
   whenWritable(): Promise<void> {
-    return this.#sink.whenWritable();
+    return this.#writable();
   }
 }

@@ -9,12 +9,13 @@ import { type RunnerKeys, runnerKeys } from '../../../operator/src/api/shard/red
 import type { ShardConfig } from '../../../operator/src/api/shard/shard-config.ts';
 import { FeatureStore } from '../features/feature-store.ts';
 import { StreamReader } from '../ingest/stream-reader.ts';
-import type { TickBatch } from '../ingest/tick-batch.ts';
+import { entryId, type TickBatch } from '../ingest/tick-batch.ts';
 import { TickConsumer } from '../ingest/tick-consumer.ts';
+import { type RunnerLedger, rulesVersion } from '../ledger/runner-ledger.ts';
 import type { RunnerMetrics } from '../server/metrics.ts';
 import { commitBatch } from '../signals/commit.ts';
 import type { CompiledStrategy, StrategyStages } from '../strategy/compiled-strategy.ts';
-import { type BatchResult, Executor } from '../strategy/executor.ts';
+import { type BatchResult, Executor, type SignalRecord } from '../strategy/executor.ts';
 import { shedLevel } from '../strategy/overload.ts';
 import type { PredictorProvider } from '../strategy/predictor.ts';
 import { decodeTarget } from '../strategy/target.ts';
@@ -37,9 +38,22 @@ export interface RunnerOptions {
   stagesFor?: (s: CompiledStrategy) => StrategyStages;
   /** Called with each committed tick's latency in ms (benchmarks). */
   onTickLatency?: (ms: number) => void;
+  /** Decision records and paper execution; their rows are committed with the batch's XACKs. */
+  ledger?: RunnerLedger;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const rulesVersions = new WeakMap<object, string>();
+/** rulesVersion, once per resolved strategy config. */
+function rulesVersionOf(config: Parameters<typeof rulesVersion>[0]): string {
+  let v = rulesVersions.get(config);
+  if (v === undefined) {
+    v = rulesVersion(config);
+    rulesVersions.set(config, v);
+  }
+  return v;
+}
 
 export class Runner {
   readonly keys: RunnerKeys;
@@ -80,6 +94,7 @@ export class Runner {
       features: new FeatureStore(),
       predictors: o.predictors,
       ...(o.stagesFor ? { stagesFor: o.stagesFor } : {}),
+      recordFeatures: o.ledger !== undefined,
     });
     this.#consumer = new TickConsumer({
       redis: this.#control,
@@ -166,6 +181,7 @@ export class Runner {
             await sleep(50);
             continue;
           }
+          await this.#o.ledger?.whenWritable();
           next = this.#consumer.read();
         }
         const read = next;
@@ -194,15 +210,60 @@ export class Runner {
     for (const b of batches) oldest = Math.min(oldest, b.entryMs[0] ?? now);
     const level = shedLevel(now - oldest, this.#o.latencyBudgetMs ?? 50);
     const result = await this.executor.process(batches, level);
+    const ledgerRows = this.#o.ledger ? this.#ledgerRows(this.#o.ledger, batches, result) : '';
     await this.#committing;
-    this.#committing = this.#commit(batches, result)
+    this.#committing = this.#commit(batches, result, ledgerRows)
       .then(() => this.#record(batches, result))
       .catch((err: unknown) => this.#o.log.error({ err }, 'recording a committed batch failed'));
   }
 
+  /**
+   * Runs the batch through the ledger: every tick to the paper broker, in stream order, and each
+   * decision right after the tick it was made on. Returns the batch's rows as JSON ('' if none).
+   */
+  #ledgerRows(ledger: RunnerLedger, batches: TickBatch[], result: BatchResult): string {
+    const byEntry = new Map<string, Map<string, SignalRecord[]>>();
+    for (const s of result.signals) {
+      const entries = byEntry.get(s.stream) ?? new Map<string, SignalRecord[]>();
+      entries.set(s.entryId, [...(entries.get(s.entryId) ?? []), s]);
+      byEntry.set(s.stream, entries);
+    }
+    for (const b of batches) {
+      const decided = byEntry.get(b.stream);
+      let rejected = 0;
+      for (let i = 0; i < b.length; i++) {
+        if (b.rejected[rejected]?.index === i) {
+          rejected++;
+          continue;
+        }
+        const tick = {
+          ts: b.ts[i] as number,
+          price: b.price[i] as number,
+          volume: b.volume[i] as number,
+        };
+        ledger.tick(b.instrument, tick);
+        for (const signal of decided?.get(entryId(b, i)) ?? []) {
+          const strategy = this.executor.strategies.get(signal.strategy);
+          if (!strategy) continue;
+          ledger.decision({
+            signal,
+            featureKeys: strategy.keys,
+            featureValues: signal.features ?? [],
+            rulesVersion: rulesVersionOf(strategy.config),
+            blendWeight: strategy.blendWeight,
+            arm: '',
+          });
+        }
+      }
+    }
+    const rows = ledger.takeRows();
+    return rows ? JSON.stringify(rows) : '';
+  }
+
   /** Retries until Redis takes the batch: its features have advanced, so it cannot be redone. */
-  async #commit(batches: TickBatch[], result: BatchResult): Promise<void> {
+  async #commit(batches: TickBatch[], result: BatchResult, ledgerRows: string): Promise<void> {
     const keys = {
+      outbox: this.keys.ledgerOutbox,
       group: this.keys.group,
       shard: this.#o.shard,
       targetsKey: this.keys.targets,
@@ -211,7 +272,7 @@ export class Runner {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        await commitBatch(this.#writer, batches, result, keys);
+        await commitBatch(this.#writer, batches, result, keys, ledgerRows);
         return;
       } catch (err) {
         this.#o.metrics.commitFailures.inc();

@@ -21,6 +21,8 @@ export interface CommitKeys {
   deadLetterStream: string;
   /** Approximate MAXLEN of each signal stream. */
   signalMaxLen: number;
+  /** The shard's ledger outbox stream, when the runner keeps a ledger. */
+  outbox?: string;
 }
 
 const DEAD_LETTER_MAXLEN = 100_000;
@@ -28,8 +30,10 @@ const DEAD_LETTER_MAXLEN = 100_000;
 /**
  * ARGV: the batch as JSON ({signals: [[stream, field, value, ...]], targets: [[key, field,
  * value, ...]], deadLetters: [[field, value, ...]]}), the group, the signal MAXLEN, the
- * dead-letter stream and its MAXLEN; then for each stream read: its key and its entry ids, each
- * followed by a space (acknowledged 1000 per XACK: Lua's unpack has a limit).
+ * dead-letter stream and its MAXLEN, the ledger outbox stream ('' for none) and the batch's
+ * ledger rows as JSON; then for each stream read: its key and its entry ids, each followed by a
+ * space (acknowledged 1000 per XACK: Lua's unpack has a limit). The ledger rows ride in the same
+ * transaction as the XACKs: a tick is acknowledged exactly when its records are stored.
  */
 const COMMIT_SCRIPT = `
 local batch = cjson.decode(ARGV[1])
@@ -42,7 +46,10 @@ end
 for _, d in ipairs(batch.deadLetters) do
   redis.call('XADD', ARGV[4], 'MAXLEN', '~', ARGV[5], '*', unpack(d))
 end
-for i = 6, #ARGV, 2 do
+if ARGV[6] ~= '' then
+  redis.call('XADD', ARGV[6], '*', 'rows', ARGV[7])
+end
+for i = 8, #ARGV, 2 do
   local ids = {}
   for id in string.gmatch(ARGV[i + 1], '%S+') do
     ids[#ids + 1] = id
@@ -62,6 +69,8 @@ export async function commitBatch(
   batches: readonly AckBatch[],
   result: BatchResult,
   keys: CommitKeys,
+  /** The batch's ledger rows as JSON (with keys.outbox). */
+  ledgerRows = '',
 ): Promise<void> {
   const signals: string[][] = [];
   // The last target per strategy and instrument: what one HSET per signal would leave.
@@ -83,6 +92,7 @@ export async function commitBatch(
   });
   const args: (string | number | Buffer)[] = [COMMIT_SHA, 0, batch, keys.group];
   args.push(keys.signalMaxLen, keys.deadLetterStream, DEAD_LETTER_MAXLEN);
+  args.push(keys.outbox && ledgerRows ? keys.outbox : '', ledgerRows);
   for (const b of batches) {
     if (b.length === 0) continue;
     args.push(b.stream, b.idText);

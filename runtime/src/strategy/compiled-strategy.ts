@@ -106,6 +106,8 @@ export interface Member {
   target: Target;
   /** Features the strategy reads per evaluation. */
   featureCount: number;
+  /** Store slots of the strategy's declared features, in declaration order (decision records). */
+  featureSlots: Int32Array;
   /** Evaluations until the next timed one (cost sampling, 1 in CostMeter.sampleEvery). */
   untilTimed: number;
 }
@@ -134,6 +136,7 @@ export function newMember(
     warmup: Math.max(strategy.config.warmupTicks, ticksNeeded),
     target,
     featureCount: strategy.keys.length,
+    featureSlots: slots,
     untilTimed: 1,
   };
 }

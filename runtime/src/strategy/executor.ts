@@ -58,6 +58,8 @@ export interface SignalRecord {
   mlScore: number;
   modelDigest: string;
   featureSet: string;
+  /** The strategy's feature values as scored, in declaration order (with recordFeatures). */
+  features?: Float64Array;
 }
 
 export interface DeadLetter {
@@ -97,6 +99,8 @@ export interface ExecutorOptions {
   now?: () => number;
   /** Replaces a strategy's scoring stages (plugins; tests inject faults here). */
   stagesFor?: (strategy: CompiledStrategy) => StrategyStages;
+  /** Copy each evaluation's feature values so signals carry them (decision records). */
+  recordFeatures?: boolean;
 }
 
 const NO_LINEUP = new Lineup();
@@ -105,6 +109,7 @@ export class Executor {
   readonly features: FeatureStore;
   readonly strategies = new Map<string, CompiledStrategy>();
   readonly #lineups = new Map<string, Lineup>();
+  readonly #recordFeatures: boolean;
   /** Model slot arrays by instrument and content (see #sharedSlots). */
   readonly #slotArrays = new Map<string, Map<string, Int32Array>>();
   /** Last target per `strategy\0instrument`, kept across config changes. */
@@ -120,6 +125,7 @@ export class Executor {
     this.#predictors = options.predictors;
     this.#now = options.now ?? Date.now;
     this.#stagesFor = options.stagesFor ?? ((s) => s);
+    this.#recordFeatures = options.recordFeatures ?? false;
   }
 
   /** True when the model has a loaded predictor (readiness). */
@@ -319,6 +325,7 @@ export class Executor {
           else if (modelBatch === null) this.#fallback(member.strategy, result);
           const at = pending.push(member, modelBatch ?? undefined, row);
           pending.rules[at] = rule; // after push, which may replace the array
+          if (this.#recordFeatures) pending.recordFeatures(at, values, member.featureSlots);
           result.featureReads += member.featureCount;
         } catch (err) {
           if (this.#fail(member.strategy, err, now, result)) gates[k] = Gate.quarantined;
@@ -374,6 +381,7 @@ export class Executor {
         mlScore: ml,
         modelDigest,
         featureSet: strategy.featureSet,
+        ...(this.#recordFeatures ? { features: pending.featuresOf(i) } : {}),
       });
     } catch (err) {
       this.#fail(strategy, err, now, result);

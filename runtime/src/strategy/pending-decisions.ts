@@ -19,10 +19,39 @@ export class PendingDecisions {
   /** Each tick's batch and index in it. */
   tickBatches: TickBatch[] = [];
   tickIndexes: number[] = [];
+  /**
+   * With decision records on: each decision's feature values as scored, `featureStarts[i]` to
+   * `featureStarts[i + 1]` (the store moves on before decisions are made, so they are copied).
+   */
+  featureValues = new Float64Array(0);
+  featureStarts = new Int32Array(1025);
+  #featureEnd = 0;
 
   reset(): void {
     this.length = 0;
     this.tickCount = 0;
+    this.#featureEnd = 0;
+  }
+
+  /** Copies decision i's feature values (call right after push(), with records on). */
+  recordFeatures(i: number, values: Float64Array, slots: Int32Array): void {
+    const start = this.#featureEnd;
+    const end = start + slots.length;
+    if (end > this.featureValues.length) {
+      const grown = new Float64Array(Math.max(end, this.featureValues.length * 2, 4096));
+      grown.set(this.featureValues.subarray(0, start));
+      this.featureValues = grown;
+    }
+    for (let j = 0; j < slots.length; j++)
+      this.featureValues[start + j] = values[slots[j] as number] as number;
+    this.featureStarts[i] = start;
+    this.featureStarts[i + 1] = end;
+    this.#featureEnd = end;
+  }
+
+  /** Decision i's recorded feature values (a copy). */
+  featuresOf(i: number): Float64Array {
+    return this.featureValues.slice(this.featureStarts[i], this.featureStarts[i + 1]);
   }
 
   /** Starts a tick (entry `index` of `batch`); the decisions pushed next belong to it. */
@@ -58,5 +87,8 @@ export class PendingDecisions {
     const ticks = new Int32Array(size);
     ticks.set(this.ticks);
     this.ticks = ticks;
+    const starts = new Int32Array(size + 1);
+    starts.set(this.featureStarts);
+    this.featureStarts = starts;
   }
 }

@@ -1,5 +1,6 @@
 // The runner as its own process, killed with SIGKILL mid-stream and started again: every tick
-// is processed exactly once, so the signals equal an offline replay with no duplicate and no gap.
+// is processed exactly once, so the signals equal an offline replay with no duplicate and no gap,
+// and the ledger in ClickHouse holds exactly one decision record per signal.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { REPO_ROOT } from '../../../cli/local-kube.ts';
 import { runnerKeys } from '../../../operator/src/api/shard/redis-keys.ts';
 import { marketTicks } from '../../../runtime/src/feed/market.ts';
 import { publishTicks } from '../../../runtime/src/feed/publisher.ts';
+import { ledgerClient } from '../../../runtime/src/forensics/ledger-client.ts';
 import { shardConfig, shardStrategy } from '../../fixtures/shard.ts';
 import { eventually } from '../../harness/eventually.ts';
 import {
@@ -23,6 +25,7 @@ import {
 } from '../../harness/runner.ts';
 
 const redisUrl = inject('redisUrl');
+const clickhouseUrl = inject('clickhouseUrl');
 let redis: Redis;
 let dir: string;
 const children: ChildProcess[] = [];
@@ -37,7 +40,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startRunnerProcess(namespace: string, configFile: string): ChildProcess {
+function startRunnerProcess(namespace: string, configFile: string, database: string): ChildProcess {
   const child = spawn(
     process.execPath,
     [
@@ -64,6 +67,12 @@ function startRunnerProcess(namespace: string, configFile: string): ChildProcess
       '64',
       '--log-level',
       'warn',
+      '--clickhouse-url',
+      clickhouseUrl,
+      '--clickhouse-database',
+      database,
+      '--spool-dir',
+      join(dir, `spool-${database}`),
     ],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, POD_NAME: 'runner-0' } },
   );
@@ -84,9 +93,10 @@ describe('runner restart', () => {
     ]);
     const configFile = join(dir, 'shard.json');
     writeFileSync(configFile, JSON.stringify(config));
-    const group = runnerKeys(namespace, 0).group;
+    const { group, ledgerOutbox } = runnerKeys(namespace, 0);
+    const database = `restart_${randomBytes(3).toString('hex')}`;
 
-    const first = startRunnerProcess(namespace, configFile);
+    const first = startRunnerProcess(namespace, configFile, database);
     const ticks = [
       ...marketTicks(instruments, {
         seed: 11,
@@ -112,10 +122,16 @@ describe('runner restart', () => {
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     await new Promise((r) => setTimeout(r, 300));
-    const second = startRunnerProcess(namespace, configFile);
+    const second = startRunnerProcess(namespace, configFile, database);
     const fed = await feeding;
     expect(fed.total).toBe(6_000);
     await waitProcessed(redis, group, instruments, 60_000);
+    // Every committed batch's ledger rows shipped to ClickHouse.
+    await eventually(
+      'the ledger outbox to drain',
+      async () => ((await redis.xlen(ledgerOutbox)) === 0 ? true : undefined),
+      60_000,
+    );
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
 
@@ -127,6 +143,29 @@ describe('runner restart', () => {
       const want = expected.filter((s) => s.strategy === name);
       expect(want.length).toBeGreaterThan(10);
       expect(actual.map(signalKey).sort()).toEqual(want.map(signalKey).sort());
+    }
+    const ledger = ledgerClient(clickhouseUrl);
+    try {
+      const rows = await (
+        await ledger.query({
+          query: `SELECT strategy, id FROM ${database}.decisions FINAL ORDER BY id`,
+          format: 'JSONEachRow',
+        })
+      ).json<{ strategy: string; id: string }>();
+      const signals = [
+        ...(await readSignals(redis, 'kill-a')),
+        ...(await readSignals(redis, 'kill-b')),
+      ];
+      expect(rows.map((r) => r.id)).toEqual(signals.map((s) => s.id).sort());
+      const fills = await (
+        await ledger.query({
+          query: `SELECT count() AS n FROM ${database}.fills FINAL`,
+          format: 'JSONEachRow',
+        })
+      ).json<{ n: string }>();
+      expect(Number(fills[0]?.n)).toBeGreaterThan(0);
+    } finally {
+      await ledger.close();
     }
   });
 });

@@ -10,6 +10,8 @@ export const runnerKeys = (namespace: string, shard: number) => {
     shardHash: `${base}:shard:${shard}`,
     /** Stream of runner events (config applied or rejected, quarantines) for the operator. */
     events: `${base}:runner-events`,
+    /** Stream of ledger rows per committed batch, shipped to ClickHouse by the runner. */
+    ledgerOutbox: `${base}:ledger-outbox:${shard}`,
     /** Stream of malformed ticks with the reason. */
     deadLetters: `${base}:dlq`,
     /** Hash per strategy: counters the operator folds into Strategy status. */

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PaperBroker } from '../../../../runtime/src/execution/paper-broker.ts';
-import type { LedgerRows } from '../../../../runtime/src/ledger/batching.ts';
 import {
-  type DurableSink,
   decisionRow,
   RunnerLedger,
   rulesVersion,
@@ -27,14 +25,6 @@ const signal = (over: Partial<SignalRecord> = {}): SignalRecord => ({
   featureSet: 'f'.repeat(16),
   ...over,
 });
-
-class Recorder implements DurableSink {
-  readonly batches: LedgerRows[] = [];
-  async write(rows: LedgerRows) {
-    this.batches.push(rows);
-  }
-  async whenWritable() {}
-}
 
 describe('decisionRow', () => {
   it('keeps the features as scored, and absent scores as null', () => {
@@ -84,10 +74,10 @@ describe('decisionRow', () => {
 });
 
 describe('RunnerLedger', () => {
-  it('writes decisions and signals at once, and the fill once the next tick arrives', async () => {
-    const sink = new Recorder();
-    const ledger = new RunnerLedger(sink, new PaperBroker());
+  it('hands over decisions and signals at once, and the fill once the next tick arrives', () => {
+    const ledger = new RunnerLedger(new PaperBroker());
     const t0 = 1_700_000_000_000;
+    expect(ledger.takeRows()).toBeUndefined();
     ledger.tick('BTC-USD', { ts: t0, price: 100, volume: 1 });
     ledger.decision({
       signal: signal({ tickTs: t0 }),
@@ -97,20 +87,19 @@ describe('RunnerLedger', () => {
       blendWeight: 1,
       arm: '',
     });
-    await ledger.commit();
-    expect(sink.batches[0]?.decisions).toHaveLength(1);
-    expect(sink.batches[0]?.signals).toHaveLength(1);
-    expect(sink.batches[0]?.fills).toHaveLength(0);
+    const first = ledger.takeRows();
+    expect(first?.decisions).toHaveLength(1);
+    expect(first?.signals).toHaveLength(1);
+    expect(first?.fills).toHaveLength(0);
     ledger.tick('BTC-USD', { ts: t0 + 1_000, price: 101, volume: 1 });
-    await ledger.commit();
-    const fills = sink.batches[1]?.fills ?? [];
-    expect(fills).toHaveLength(1);
-    expect(fills[0]).toMatchObject({
+    const second = ledger.takeRows();
+    expect(second?.fills).toHaveLength(1);
+    expect(second?.fills?.[0]).toMatchObject({
       decision_id: 'd'.repeat(32),
       kind: 'open',
       side: 'buy',
       strategy: 's1',
     });
-    expect(sink.batches[1]?.decisions).toHaveLength(0);
+    expect(second?.decisions).toHaveLength(0);
   });
 });
