@@ -86,8 +86,11 @@ export class OutboxShipper {
       const text = fields?.[fields.indexOf('rows') + 1];
       if (!text) continue;
       const batch = JSON.parse(text) as LedgerRows;
-      for (const [table, list] of Object.entries(batch) as [keyof LedgerRows, never[]][])
-        (rows[table] ??= []).push(...list);
+      for (const [table, list] of Object.entries(batch) as [keyof LedgerRows, never[]][]) {
+        const into: never[] = rows[table] ?? [];
+        into.push(...list);
+        rows[table] = into;
+      }
     }
     await o.write(rows);
     const ids = entries.map((e) => e.id);
