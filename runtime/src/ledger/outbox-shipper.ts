@@ -87,9 +87,9 @@ export class OutboxShipper {
       if (!text) continue;
       const batch = JSON.parse(text) as LedgerRows;
       for (const [table, list] of Object.entries(batch) as [keyof LedgerRows, never[]][]) {
-        const into: never[] = rows[table] ?? [];
+        const into = (rows[table] ?? []) as unknown[];
         into.push(...list);
-        rows[table] = into;
+        (rows as Record<string, unknown[]>)[table] = into;
       }
     }
     await o.write(rows);
