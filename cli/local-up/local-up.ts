@@ -18,11 +18,13 @@ import { lookAroundLines } from './look-around.ts';
 import { progressDisplay } from './progress/display.ts';
 import { readProgress } from './progress/snapshot.ts';
 import { readResults, writeReport } from './report/write-report.ts';
+import { settle } from './settle.ts';
 import { reapLeftovers, startServers } from './start-servers.ts';
 import { formatCount } from './text-table.ts';
 
 export const LEDGER_DATABASE = 'flotilla';
 const READY_TIMEOUT_MS = 300_000;
+const SETTLE_TIMEOUT_MS = 30_000;
 
 export interface LocalUpIo {
   out: NodeJS.WriteStream;
@@ -97,6 +99,14 @@ export async function runLocalUp(config: LocalUpConfig, io: LocalUpIo): Promise<
       readProgress: (counts) => readProgress(sources, counts),
     });
 
+    // Let the runners finish the ticks fed and ship their ledger rows before counting.
+    const settled = await settle(redis, {
+      instruments: fleet.instruments,
+      namespace: NAMESPACE,
+      timeoutMs: SETTLE_TIMEOUT_MS,
+    });
+    if (!settled.settled)
+      log(`(still processing after ${SETTLE_TIMEOUT_MS / 1000} s: ${settled.waiting.join(', ')})`);
     const results = await readResults(clickhouse, LEDGER_DATABASE, names);
     log('');
     log(
