@@ -100,9 +100,7 @@ describe('flotilla local up --duration 20s', () => {
 
   it('shows live progress per strategy while it feeds', () => {
     expect(run.stdout).toMatch(/^feeding ticks: [\d.]+ s of 20\.0 s, [\d,]+ ticks$/m);
-    expect(run.stdout).toMatch(
-      /^\s+strategy\s+ticks fed\s+decisions\s+signals\s+trades\s+net P&L$/m,
-    );
+    expect(run.stdout).toMatch(/^\s+strategy\s+ticks fed\s+scored\s+signals\s+trades\s+net P&L$/m);
   });
 
   it('writes out/report.html, whose chart renders in headless Chromium', async () => {

@@ -1,5 +1,6 @@
 // The live progress lines: how far the feed is, then one line per strategy with the ticks fed
-// to it, its decisions and signals (the runner's counters in Redis), and its trades and net P&L
+// to it, how many evaluations it scored and its signals (the runner's counters in Redis; a
+// decision record is only written when a score changes the target), and its trades and net P&L
 // (the ledger).
 import { type Column, formatCount, formatMoney, textTable } from '../text-table.ts';
 
@@ -25,7 +26,7 @@ export interface Progress {
 const COLUMNS: Column<StrategyProgress>[] = [
   { header: 'strategy', cell: (s) => s.name, align: 'left' },
   { header: 'ticks fed', cell: (s) => formatCount(s.ticksFed) },
-  { header: 'decisions', cell: (s) => formatCount(s.decisions) },
+  { header: 'scored', cell: (s) => formatCount(s.decisions) },
   { header: 'signals', cell: (s) => formatCount(s.signals) },
   { header: 'trades', cell: (s) => formatCount(s.trades) },
   { header: 'net P&L', cell: (s) => formatMoney(s.net) },

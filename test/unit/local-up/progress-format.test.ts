@@ -34,9 +34,9 @@ describe('progressLines', () => {
     });
     expect(lines).toEqual([
       'feeding ticks: 12.3 s of 60.0 s, 12,345 ticks',
-      '  strategy        ticks fed  decisions  signals  trades    net P&L',
-      '  momentum-btc        2,057        300       12       3      12.35',
-      '  meanrev-crypto          5          0        0       0  -1,234.50',
+      '  strategy        ticks fed  scored  signals  trades    net P&L',
+      '  momentum-btc        2,057     300       12       3      12.35',
+      '  meanrev-crypto          5       0        0       0  -1,234.50',
     ]);
   });
 
