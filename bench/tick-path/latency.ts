@@ -9,7 +9,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { runnerKeys } from '../../operator/src/api/shard/redis-keys.ts';
 import { toEntries } from '../../runtime/src/ingest/stream-replies.ts';
+import { openRunnerLedger } from '../../runtime/src/ledger/open-runner-ledger.ts';
 import { Runner } from '../../runtime/src/runner/runner.ts';
 import { RunnerMetrics } from '../../runtime/src/server/metrics.ts';
 import { decodeSignal, signalStream } from '../../runtime/src/signals/signal-format.ts';
@@ -67,12 +69,35 @@ export interface LatencyResult {
   /** Event-loop delay of the runner's process over the run (ms). */
   loopDelayP99: number;
   loopDelayMax: number;
+  /** With a ledger: rows written to ClickHouse, and rows that went through the spool. */
+  ledgerRows?: number;
+  ledgerSpooled?: number;
+}
+
+/** Where the runner keeps its ledger in a run that has one (bench/ledger.ts). */
+export interface LedgerJob {
+  clickhouseUrl: string;
+  database: string;
+  spoolDir: string;
 }
 
 export async function measureLatency(
-  job: { redisUrl: string; namespace: string; rate: number; seconds: number },
+  job: { redisUrl: string; namespace: string; rate: number; seconds: number; ledger?: LedgerJob },
   fleet: Fleet,
 ): Promise<LatencyResult> {
+  const log = pino({ level: 'silent' });
+  const ledger = job.ledger
+    ? await openRunnerLedger({
+        clickhouseUrl: job.ledger.clickhouseUrl,
+        database: job.ledger.database,
+        spoolDir: job.ledger.spoolDir,
+        redisUrl: job.redisUrl,
+        outbox: runnerKeys(job.namespace, 0).ledgerOutbox,
+        consumer: 'bench-live',
+        log,
+      })
+    : undefined;
+  while (ledger && !ledger.migrated) await sleep(20);
   // Entry time (ms) and latency of each committed tick.
   const entries: number[] = [];
   const latencies: number[] = [];
@@ -83,7 +108,8 @@ export async function measureLatency(
     consumer: 'bench-live',
     predictors: fleet.predictors,
     metrics: new RunnerMetrics(),
-    log: pino({ level: 'silent' }),
+    log,
+    ...(ledger ? { ledger: ledger.ledger } : {}),
     onTickLatency: (ms) => {
       entries.push(Date.now() - ms);
       latencies.push(ms);
@@ -99,6 +125,16 @@ export async function measureLatency(
     await sleep(20);
   loop.disable();
   await runner.stop();
+  // With a ledger: wait until every committed batch's rows are in ClickHouse.
+  const outbox = runnerKeys(job.namespace, 0).ledgerOutbox;
+  const control = new Redis(job.redisUrl);
+  for (let waited = 0; ledger && waited < 30_000; waited += 50) {
+    if ((await control.xlen(outbox)) === 0) break;
+    await sleep(50);
+  }
+  await control.quit();
+  await ledger?.close();
+  const ledgerCounters = ledger?.counters();
   const startMs = entries.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY) + WARMUP_MS;
   const timed = latencies.filter((_, i) => (entries[i] as number) >= startMs);
 
@@ -126,5 +162,8 @@ export async function measureLatency(
     batches: runner.totals.batches,
     loopDelayP99: loop.percentile(99) / 1e6,
     loopDelayMax: loop.max / 1e6,
+    ...(ledgerCounters
+      ? { ledgerRows: ledgerCounters.rowsWritten, ledgerSpooled: ledgerCounters.rowsSpooled }
+      : {}),
   };
 }

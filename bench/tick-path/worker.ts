@@ -8,14 +8,21 @@ import { Runner } from '../../runtime/src/runner/runner.ts';
 import { RunnerMetrics } from '../../runtime/src/server/metrics.ts';
 import { drainBare, drainIoredis, drainNaive, drainRunner } from './drains.ts';
 import { buildFleet, INSTRUMENTS } from './fleet.ts';
-import { measureLatency } from './latency.ts';
+import { type LedgerJob, measureLatency } from './latency.ts';
 
 export type Job =
   | { kind: 'bare'; redisUrl: string; namespace: string; expected: number }
   | { kind: 'ioredis'; redisUrl: string; namespace: string; expected: number }
   | { kind: 'runner'; redisUrl: string; namespace: string; expected: number }
   | { kind: 'naive'; redisUrl: string; namespace: string; expected: number; maxMs: number }
-  | { kind: 'latency'; redisUrl: string; namespace: string; rate: number; seconds: number }
+  | {
+      kind: 'latency';
+      redisUrl: string;
+      namespace: string;
+      rate: number;
+      seconds: number;
+      ledger?: LedgerJob;
+    }
   | { kind: 'memory'; redisUrl: string; namespace: string; strategies: number };
 
 export interface Memory {

@@ -1,15 +1,14 @@
-// The runner's ledger, opened: the paper broker and decision records (RunnerLedger), the writer
-// into ClickHouse with its local spool, and the shipper that moves committed rows from the
-// shard's outbox stream into the writer. Migrations run first; while ClickHouse is unreachable
-// they are retried in the background and rows wait in the outbox (in Redis, with the ticks).
-import { Redis } from 'ioredis';
+// The runner's ledger, opened: the paper broker and decision records (RunnerLedger) on the
+// runner's thread, and the I/O (migrations, the outbox shipper, the spooling writer into
+// ClickHouse) on a worker thread of its own (shipper-thread.ts). While ClickHouse is unreachable
+// migrations are retried there and rows wait in the outbox (in Redis, with the ticks) or the
+// spool; a full spool holds the runner's reads (back-pressure).
+import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { PaperBroker } from '../execution/paper-broker.ts';
 import { ledgerClient } from '../forensics/ledger-client.ts';
-import { migrateLedger } from './migrate.ts';
-import { OutboxShipper } from './outbox-shipper.ts';
 import { RunnerLedger } from './runner-ledger.ts';
-import { LedgerWriter } from './writer.ts';
+import type { ShipperCounters, ShipperThreadData, ShipperThreadMessage } from './shipper-thread.ts';
 
 export interface RunnerLedgerOptions {
   clickhouseUrl: string;
@@ -18,69 +17,74 @@ export interface RunnerLedgerOptions {
   redisUrl: string;
   outbox: string;
   consumer: string;
+  /** How long rows gather before an insert, ms: fewer, larger inserts cost ClickHouse and the
+   * runner's machine less per row. @default 1000 */
+  flushIntervalMs?: number;
   log: Logger;
 }
 
 export interface OpenRunnerLedger {
   ledger: RunnerLedger;
+  /** A client for reads (forensics); writes happen on the shipper thread. */
   client: ReturnType<typeof ledgerClient>;
   /** True once the schema is current (rows ship from then on). */
   readonly migrated: boolean;
+  /** Rows written to ClickHouse, spooled and replayed; outbox entries shipped (final after close). */
+  counters(): ShipperCounters | undefined;
   close(): Promise<void>;
 }
 
+const THREAD_URL = new URL('./shipper-thread.ts', import.meta.url);
+
 export async function openRunnerLedger(o: RunnerLedgerOptions): Promise<OpenRunnerLedger> {
-  const client = ledgerClient(o.clickhouseUrl);
-  const writer = await LedgerWriter.open({
-    client,
-    spoolDir: o.spoolDir,
+  const data: ShipperThreadData = {
+    clickhouseUrl: o.clickhouseUrl,
     database: o.database,
-    log: o.log,
-  });
-  const redis = new Redis(o.redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: null,
-    connectionName: `${o.consumer}-ledger`,
-  });
-  redis.on('error', (err) => o.log.warn({ err }, 'ledger redis connection error'));
-  redis.connect().catch(() => undefined);
-  const shipper = new OutboxShipper({
-    redis,
-    stream: o.outbox,
+    spoolDir: o.spoolDir,
+    redisUrl: o.redisUrl,
+    outbox: o.outbox,
     consumer: o.consumer,
-    write: (rows) => writer.write(rows),
-    log: o.log,
-  });
-  let migrated = false;
-  let closed = false;
-  const migrate = async () => {
-    for (let attempt = 0; !closed; attempt++) {
-      try {
-        const { applied } = await migrateLedger(client, o.database);
-        migrated = true;
-        o.log.info({ database: o.database, applied }, 'ledger schema current');
-        shipper.start();
-        return;
-      } catch (err) {
-        o.log.warn({ err, attempt }, 'ledger migration failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 5_000)));
-      }
-    }
+    flushIntervalMs: o.flushIntervalMs ?? 1_000,
+    logLevel: o.log.level,
   };
-  const migrating = migrate();
+  const thread = new Worker(THREAD_URL, { workerData: data });
+  let migrated = false;
+  let backpressure = false;
+  let counters: ShipperCounters | undefined;
+  let writable: (() => void)[] = [];
+  let stopped: (() => void) | undefined;
+  thread.on('message', (m: ShipperThreadMessage) => {
+    if (m.type === 'migrated') migrated = true;
+    else if (m.type === 'state') {
+      counters = m.counters;
+      backpressure = m.backpressure;
+      if (!backpressure) for (const resolve of writable.splice(0)) resolve();
+    } else {
+      counters = m.counters;
+      stopped?.();
+    }
+  });
+  thread.on('error', (err) => o.log.error({ err }, 'ledger shipper thread failed'));
+  const client = ledgerClient(o.clickhouseUrl);
   return {
-    ledger: new RunnerLedger(new PaperBroker(), () => writer.whenWritable()),
+    ledger: new RunnerLedger(new PaperBroker(), () =>
+      backpressure ? new Promise<void>((r) => writable.push(r)) : Promise.resolve(),
+    ),
     client,
     get migrated() {
       return migrated;
     },
+    counters: () => counters,
     async close() {
-      closed = true;
-      await migrating;
-      await shipper.stop();
-      await writer.close();
+      const done = new Promise<void>((r) => {
+        stopped = r;
+      });
+      thread.postMessage({ type: 'stop' });
+      await Promise.race([done, new Promise((r) => thread.once('exit', r))]);
+      await thread.terminate();
+      for (const resolve of writable.splice(0)) resolve();
+      writable = [];
       await client.close();
-      redis.disconnect();
     },
   };
 }

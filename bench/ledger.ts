@@ -1,0 +1,102 @@
+// Benchmark of the ledger on the tick path: the runner with the tick-path fleet (100 strategies,
+// 20 instruments) consumes live while `flotilla feed` publishes 5,000 ticks/s, once without a
+// ledger and once writing every decision, signal, fill, P&L event, equity point and outcome to
+// a real clickhouse-server (through the outbox and the spooling writer), alternating, three
+// rounds, each run in a fresh Node process. Prints rows/s into ClickHouse and tick latency
+// p50/p99 side by side; the target is a p99 at most 20% above the run without a ledger.
+// Run: npm run bench:ledger. The last line is one JSON object with the figures (medians).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startClickHouse } from '../test/harness/clickhouse.ts';
+import { startRedis } from '../test/harness/redis.ts';
+import type { LatencyResult, LedgerJob } from './tick-path/latency.ts';
+import type { Job } from './tick-path/worker.ts';
+
+const RATE = 5_000;
+const SECONDS = 10;
+const ROUNDS = 3;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+function work(job: Job): Promise<LatencyResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, 'tick-path/worker.ts'), JSON.stringify(job)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`worker exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LatencyResult);
+    });
+  });
+}
+
+const redis = await startRedis();
+const clickhouse = await startClickHouse();
+const spool = mkdtempSync(join(tmpdir(), 'flotilla-bench-spool-'));
+try {
+  const off: LatencyResult[] = [];
+  const on: LatencyResult[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const withLedger of [false, true]) {
+      const id = randomBytes(3).toString('hex');
+      const ledger: LedgerJob | undefined = withLedger
+        ? { clickhouseUrl: clickhouse.url, database: `bench_${id}`, spoolDir: join(spool, id) }
+        : undefined;
+      const r = await work({
+        kind: 'latency',
+        redisUrl: redis.url,
+        namespace: `bench-ledger-${id}`,
+        rate: RATE,
+        seconds: SECONDS,
+        ...(ledger ? { ledger } : {}),
+      });
+      (withLedger ? on : off).push(r);
+      console.log(
+        `round ${round} ${withLedger ? 'ledger   ' : 'no ledger'}: p50 ${r.p50} ms, p99 ${r.p99} ms, ` +
+          `${r.ticks} ticks, ${r.signals} signals, ${r.drops} dropped` +
+          (withLedger
+            ? `, ${r.ledgerRows} rows into ClickHouse (${r.ledgerSpooled} via the spool)`
+            : ''),
+      );
+    }
+  }
+  const runSeconds = 2 + SECONDS; // the feed's warm-up plus the measured part
+  const figures = {
+    offered_ticks_per_s: RATE,
+    ledger_rows_per_s: Math.round(median(on.map((r) => (r.ledgerRows ?? 0) / runSeconds))),
+    p50_ms_no_ledger: median(off.map((r) => r.p50)),
+    p99_ms_no_ledger: median(off.map((r) => r.p99)),
+    p50_ms_ledger: median(on.map((r) => r.p50)),
+    p99_ms_ledger: median(on.map((r) => r.p99)),
+    p99_ratio: 0,
+    target_met: false,
+  };
+  figures.p99_ratio = Number(
+    (figures.p99_ms_ledger / Math.max(1, figures.p99_ms_no_ledger)).toFixed(2),
+  );
+  figures.target_met = figures.p99_ratio <= 1.2;
+  console.log(
+    `\nmedians of ${ROUNDS}: ${figures.ledger_rows_per_s} rows/s into ClickHouse at ${RATE} ticks/s; ` +
+      `tick latency p99 ${figures.p99_ms_no_ledger} ms without the ledger, ${figures.p99_ms_ledger} ms with it ` +
+      `(ratio ${figures.p99_ratio}, target <= 1.2)`,
+  );
+  console.log(JSON.stringify(figures));
+} finally {
+  rmSync(spool, { recursive: true, force: true });
+  await clickhouse.stop();
+  await redis.stop();
+}

@@ -1,0 +1,103 @@
+// The ledger's I/O thread: migrations, the outbox shipper and the spooling ClickHouse writer run
+// here, on an event loop of their own, so encoding rows and talking to ClickHouse never delay
+// the runner's tick loop (bench/ledger measures the difference). The runner's thread only puts
+// each batch's rows into the outbox in its commit. Messages to the parent: `migrated`, `state`
+// (back-pressure and counters, on change and every 250 ms) and `stopped` (final counters).
+import { parentPort, workerData } from 'node:worker_threads';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { ledgerClient } from '../forensics/ledger-client.ts';
+import { migrateLedger } from './migrate.ts';
+import { OutboxShipper } from './outbox-shipper.ts';
+import { LedgerWriter } from './writer.ts';
+
+export interface ShipperThreadData {
+  clickhouseUrl: string;
+  database: string;
+  spoolDir: string;
+  redisUrl: string;
+  outbox: string;
+  consumer: string;
+  /** How long the writer gathers rows before an insert, ms. */
+  flushIntervalMs: number;
+  logLevel: string;
+}
+
+export type ShipperThreadMessage =
+  | { type: 'migrated' }
+  | { type: 'state'; backpressure: boolean; counters: ShipperCounters }
+  | { type: 'stopped'; counters: ShipperCounters };
+
+export type ShipperCounters = LedgerWriter['counters'] & { outboxEntries: number };
+
+const data = workerData as ShipperThreadData;
+const port = parentPort;
+if (!port) throw new Error('shipper-thread.ts runs as a worker thread');
+const log = pino({ level: data.logLevel, base: { component: 'ledger-shipper' } });
+const client = ledgerClient(data.clickhouseUrl);
+const writer = await LedgerWriter.open({
+  client,
+  spoolDir: data.spoolDir,
+  database: data.database,
+  flushIntervalMs: data.flushIntervalMs,
+  log,
+});
+const redis = new Redis(data.redisUrl, {
+  maxRetriesPerRequest: null,
+  connectionName: `${data.consumer}-ledger`,
+});
+redis.on('error', (err) => log.warn({ err }, 'ledger redis connection error'));
+const shipper = new OutboxShipper({
+  redis,
+  stream: data.outbox,
+  consumer: data.consumer,
+  write: (rows) => writer.write(rows),
+  log,
+});
+const counters = (): ShipperCounters => ({
+  ...writer.counters,
+  outboxEntries: shipper.counters.entries,
+});
+
+let closed = false;
+let lastBackpressure = false;
+const report = setInterval(() => {
+  const backpressure = writer.backpressure;
+  port.postMessage({ type: 'state', backpressure, counters: counters() });
+  lastBackpressure = backpressure;
+}, 250);
+const watch = setInterval(() => {
+  if (writer.backpressure !== lastBackpressure) {
+    lastBackpressure = writer.backpressure;
+    port.postMessage({ type: 'state', backpressure: lastBackpressure, counters: counters() });
+  }
+}, 10);
+
+const migrating = (async () => {
+  for (let attempt = 0; !closed; attempt++) {
+    try {
+      const { applied } = await migrateLedger(client, data.database);
+      log.info({ database: data.database, applied }, 'ledger schema current');
+      port.postMessage({ type: 'migrated' });
+      shipper.start();
+      return;
+    } catch (err) {
+      log.warn({ err, attempt }, 'ledger migration failed; retrying');
+      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 5_000)));
+    }
+  }
+})();
+
+port.on('message', async (m: { type: 'stop' }) => {
+  if (m.type !== 'stop' || closed) return;
+  closed = true;
+  await migrating;
+  await shipper.stop();
+  await writer.close();
+  await client.close();
+  redis.disconnect();
+  clearInterval(report);
+  clearInterval(watch);
+  port.postMessage({ type: 'stopped', counters: counters() });
+  port.close();
+});
