@@ -61,6 +61,7 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
         outbox: runnerKeys(config.namespace, config.shard).ledgerOutbox,
         consumer: config.consumer,
         log,
+        onState: (backpressure, counters) => metrics.setLedgerState(backpressure, counters),
       })
     : undefined;
   const runner = new Runner({

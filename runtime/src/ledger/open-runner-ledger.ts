@@ -17,6 +17,8 @@ export interface RunnerLedgerOptions {
   redisUrl: string;
   outbox: string;
   consumer: string;
+  /** Called with the shipper thread's state (back-pressure, running totals) as it changes. */
+  onState?: (backpressure: boolean, counters: ShipperCounters) => void;
   /** How long rows gather before an insert, ms: fewer, larger inserts cost ClickHouse and the
    * runner's machine less per row. @default 1000 */
   flushIntervalMs?: number;
@@ -58,6 +60,7 @@ export async function openRunnerLedger(o: RunnerLedgerOptions): Promise<OpenRunn
     else if (m.type === 'state') {
       counters = m.counters;
       backpressure = m.backpressure;
+      o.onState?.(backpressure, counters);
       if (!backpressure) for (const resolve of writable.splice(0)) resolve();
     } else {
       counters = m.counters;

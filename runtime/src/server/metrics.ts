@@ -27,6 +27,10 @@ export class RunnerMetrics {
   readonly configGeneration;
   readonly strategies;
   readonly commitFailures;
+  readonly ledgerRows;
+  readonly ledgerInsertFailures;
+  readonly ledgerBackpressure;
+  #ledgerSeen = { written: 0, spooled: 0, replayed: 0, failures: 0 };
   #featureReads = 0;
   #featureComputations = 0;
 
@@ -140,6 +144,50 @@ export class RunnerMetrics {
       help: 'Failed commits of a processed batch to Redis (retried).',
       registers,
     });
+    this.ledgerRows = new Counter({
+      name: 'flotilla_ledger_rows_total',
+      help: 'Ledger rows by outcome: written (inserted into ClickHouse), spooled (kept on local disk while ClickHouse was down), replayed (from the spool).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.ledgerInsertFailures = new Counter({
+      name: 'flotilla_ledger_insert_failures_total',
+      help: 'Failed ClickHouse inserts of ledger rows (the rows went to the spool).',
+      registers,
+    });
+    this.ledgerBackpressure = new Gauge({
+      name: 'flotilla_ledger_backpressure',
+      help: '1 while the ledger spool is full and the runner reads no ticks.',
+      registers,
+    });
+  }
+
+  /** Folds the ledger writer's running totals in (they arrive from the shipper thread). */
+  setLedgerState(
+    backpressure: boolean,
+    totals: {
+      rowsWritten: number;
+      rowsSpooled: number;
+      rowsReplayed: number;
+      insertFailures: number;
+    },
+  ): void {
+    const seen = this.#ledgerSeen;
+    const add = (outcome: string, now: number, before: number) => {
+      if (now > before) this.ledgerRows.inc({ outcome }, now - before);
+    };
+    add('written', totals.rowsWritten, seen.written);
+    add('spooled', totals.rowsSpooled, seen.spooled);
+    add('replayed', totals.rowsReplayed, seen.replayed);
+    if (totals.insertFailures > seen.failures)
+      this.ledgerInsertFailures.inc(totals.insertFailures - seen.failures);
+    this.#ledgerSeen = {
+      written: totals.rowsWritten,
+      spooled: totals.rowsSpooled,
+      replayed: totals.rowsReplayed,
+      failures: totals.insertFailures,
+    };
+    this.ledgerBackpressure.set(backpressure ? 1 : 0);
   }
 
   /** Folds the feature reads and computations of one batch into the hit ratio. */

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { RunnerMetrics } from '../../../../runtime/src/server/metrics.ts';
+
+const totals = (rowsWritten: number, rowsSpooled = 0, rowsReplayed = 0, insertFailures = 0) => ({
+  rowsWritten,
+  rowsSpooled,
+  rowsReplayed,
+  insertFailures,
+});
+
+describe('RunnerMetrics.setLedgerState', () => {
+  it('turns the shipper thread running totals into counters, and back-pressure into a gauge', async () => {
+    const m = new RunnerMetrics();
+    m.setLedgerState(false, totals(100));
+    m.setLedgerState(false, totals(100));
+    m.setLedgerState(true, totals(250, 40, 0, 2));
+    const text = await m.registry.metrics();
+    expect(text).toContain('flotilla_ledger_rows_total{outcome="written"} 250');
+    expect(text).toContain('flotilla_ledger_rows_total{outcome="spooled"} 40');
+    expect(text).toContain('flotilla_ledger_insert_failures_total 2');
+    expect(text).toContain('flotilla_ledger_backpressure 1');
+  });
+});
