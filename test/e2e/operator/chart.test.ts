@@ -49,6 +49,15 @@ async function shardConfigs(): Promise<ShardConfig[]> {
   return list.items.map((cm) => JSON.parse(cm.data?.[SHARD_CONFIG_KEY] ?? '{}') as ShardConfig);
 }
 
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete'];
+interface Audit {
+  auditID: string;
+  verb: string;
+  requestReceivedTimestamp: string;
+  user?: { username?: string };
+  objectRef?: { resource?: string; name?: string };
+}
+
 const ready = (o: Obj) => o.status?.conditions?.find((c: { type: string }) => c.type === 'Ready');
 
 async function leader(): Promise<string> {
@@ -165,32 +174,48 @@ describe('the operator installed by the Helm chart', () => {
   });
 
   it('makes zero writes when it reconciles a converged fleet again', async () => {
-    const snapshot = async () => {
-      const out: Record<string, string> = {};
-      for (const kind of ['statefulsets', 'services', 'poddisruptionbudgets', 'configmaps']) {
-        const list = await json<{ items: Obj[] }>(
-          'get',
-          kind,
-          '-l',
-          'app.kubernetes.io/managed-by=flotilla-operator',
-        );
-        for (const o of list.items) out[`${kind}/${o.metadata.name}`] = o.metadata.resourceVersion;
-      }
-      for (const kind of ['strategies', 'models']) {
-        const list = await json<{ items: Obj[] }>('get', kind);
-        for (const o of list.items) out[`${kind}/${o.metadata.name}`] = o.metadata.resourceVersion;
-      }
-      return out;
+    // Writes the operator's service account sent since `sinceMs`, from the API server's audit log.
+    const operatorWrites = (sinceMs: number) => {
+      const seen = new Set<string>();
+      return readFileSync(join(clusterDir, 'audit.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Audit)
+        .filter(
+          (e) =>
+            e.user?.username === OPERATOR_SA() &&
+            WRITE_VERBS.includes(e.verb) &&
+            Date.parse(e.requestReceivedTimestamp) >= sinceMs &&
+            !seen.has(e.auditID) &&
+            seen.add(e.auditID),
+        )
+        .map((e) => `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name}`);
     };
-    const before = await snapshot();
-    // Touch one strategy without changing its spec: every controller reconciles it (the fleet
-    // re-renders everything, the status controller re-reads its runner) and must write nothing.
+    const reconciles = async (controller: string) => {
+      const ip = await k('get', 'pod', await leader(), '-o', 'jsonpath={.status.podIP}');
+      const text = await (await fetch(`http://${ip}:8080/metrics`)).text();
+      return [
+        ...text.matchAll(
+          new RegExp(
+            `^flotilla_operator_reconcile_total\\{controller="${controller}",[^}]*\\} (\\d+)`,
+            'gm',
+          ),
+        ),
+      ].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    // The filter sees the operator's writes: it created the fleet earlier in this file.
+    expect(operatorWrites(0)).toContain('patch configmaps/flotilla-shard-0');
+    const since = Date.now();
+    const [fleetBefore, strategyBefore] = [await reconciles('fleet'), await reconciles('strategy')];
+    // Touch a child and a strategy without changing what the operator manages: the fleet
+    // re-renders everything, the status controller re-reads the strategy's runner; neither may
+    // write. Then wait past one status refresh (15 s) of every Ready strategy.
+    await k('annotate', 'service', 'flotilla-runner', 'flotilla.dev/poke=1');
     await k('annotate', 'strategy', 'momentum-btc', 'flotilla.dev/poke=1');
-    const poked = (await json<Obj>('get', 'strategy', 'momentum-btc')).metadata.resourceVersion;
-    // Status refreshes every 15 s: wait past one refresh of every Ready strategy.
     await new Promise((r) => setTimeout(r, 17_000));
-    const after = await snapshot();
-    expect(after).toEqual({ ...before, 'strategies/momentum-btc': poked });
+    expect(await reconciles('fleet')).toBeGreaterThan(fleetBefore);
+    expect(await reconciles('strategy')).toBeGreaterThan(strategyBefore);
+    expect(operatorWrites(since)).toEqual([]);
   });
 
   it('takes a deleted strategy out of its shard config', async () => {
