@@ -18,3 +18,11 @@ export async function applyCrds(kubeconfig: string, crdsDir: string): Promise<vo
     crdsDir,
   ]);
 }
+
+/**
+ * Deletes a test's namespace and waits until everything in it is gone, pods included, so no pod
+ * is still terminating (holding its network namespace) when the cluster stops.
+ */
+export async function deleteNamespace(kubeconfig: string, ns: string): Promise<void> {
+  await kubectlOk(kubeconfig, ['delete', 'namespace', ns, '--wait=true', '--timeout=120s']);
+}

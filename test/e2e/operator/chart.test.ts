@@ -16,7 +16,7 @@ import { eventually } from '../../harness/eventually.ts';
 import { helmOk } from '../../harness/helm.ts';
 import { kubectl, kubectlOk } from '../../harness/kubectl.ts';
 import { bridgeIP } from '../../harness/local-cluster.ts';
-import { createNamespace } from '../../harness/namespace.ts';
+import { createNamespace, deleteNamespace } from '../../harness/namespace.ts';
 import { containerPid } from '../../harness/pods.ts';
 import { type RedisServer, startRedis } from '../../harness/redis.ts';
 
@@ -104,9 +104,7 @@ afterAll(async () => {
     await helmOk(kubeconfig, ['uninstall', 'flotilla', '--namespace', ns, '--wait']).catch(
       () => undefined,
     );
-    await k('delete', 'statefulset', 'flotilla-runner', '--wait=true', '--timeout=60s').catch(
-      () => undefined,
-    );
+    await deleteNamespace(kubeconfig, ns).catch(() => undefined);
   }
   await server?.stop();
 });

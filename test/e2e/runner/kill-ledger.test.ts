@@ -22,7 +22,7 @@ import { shardConfig, shardStrategy } from '../../fixtures/shard.ts';
 import { type ClickHouseServer, startClickHouse } from '../../harness/clickhouse.ts';
 import { eventually } from '../../harness/eventually.ts';
 import { kubectlOk } from '../../harness/kubectl.ts';
-import { createNamespace } from '../../harness/namespace.ts';
+import { createNamespace, deleteNamespace } from '../../harness/namespace.ts';
 import { containerPid } from '../../harness/pods.ts';
 import { type RedisServer, startRedis } from '../../harness/redis.ts';
 import {
@@ -80,10 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (ns)
-    await k('delete', 'statefulset', 'flotilla-runner', '--wait=true', '--timeout=60s').catch(
-      () => undefined,
-    );
+  if (ns) await deleteNamespace(kubeconfig, ns).catch(() => undefined);
   await redis?.quit();
   await redisServer?.stop();
   await clickhouse?.stop();

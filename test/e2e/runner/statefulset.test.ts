@@ -18,7 +18,7 @@ import { shardConfig, shardStrategy } from '../../fixtures/shard.ts';
 import { eventually } from '../../harness/eventually.ts';
 import { kubectlOk } from '../../harness/kubectl.ts';
 import { bridgeIP } from '../../harness/local-cluster.ts';
-import { createNamespace } from '../../harness/namespace.ts';
+import { createNamespace, deleteNamespace } from '../../harness/namespace.ts';
 import { type RedisServer, startRedis } from '../../harness/redis.ts';
 import { feed, newRedis, readSignals, uniqueInstruments } from '../../harness/runner.ts';
 
@@ -71,10 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (ns)
-    await k('delete', 'statefulset', 'flotilla-runner', '--wait=true', '--timeout=60s').catch(
-      () => undefined,
-    );
+  if (ns) await deleteNamespace(kubeconfig, ns).catch(() => undefined);
   await redis?.quit();
   await server?.stop();
 });
