@@ -1,5 +1,6 @@
 // `flotilla operator`: run the operator (the Helm chart's Deployment runs this).
 import { Command, Option } from '@commander-js/extra-typings';
+import { stopOnSignals } from '../stop-on-signals.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -47,19 +48,6 @@ export function operatorCommand() {
       const { resolveOperatorConfig } = await import('../../operator/src/config.ts');
       const { startOperator } = await import('../../operator/src/operator.ts');
       const running = await startOperator(resolveOperatorConfig(flags));
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        running.stop().then(
-          () => process.exit(0),
-          (err) => {
-            console.error(`flotilla operator: stopping on ${signal} failed: ${err}`);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
+      stopOnSignals('operator', running);
     });
 }

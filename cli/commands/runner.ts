@@ -1,5 +1,6 @@
 // `flotilla runner`: run one shard of the fleet (the runner pods' entry point).
 import { Command } from '@commander-js/extra-typings';
+import { stopOnSignals } from '../stop-on-signals.ts';
 
 export function runnerCommand() {
   return new Command('runner')
@@ -47,19 +48,6 @@ export function runnerCommand() {
       const { resolveRunnerConfig } = await import('../../runtime/src/config.ts');
       const { startRunner } = await import('../../runtime/src/main.ts');
       const running = await startRunner(resolveRunnerConfig(flags));
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        running.stop().then(
-          () => process.exit(0),
-          (err) => {
-            console.error(`flotilla runner: stopping on ${signal} failed: ${err}`);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
+      stopOnSignals('runner', running);
     });
 }

@@ -1,10 +1,10 @@
 // The operator's configuration: kubebuilder-style flags and the environment parsed once into a
 // frozen object. Errors name the flag and the limit, all at once.
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { FieldError } from './api/validation/messages.ts';
 import { DEFAULT_IMAGE, RUNNER_NAME } from './controllers/strategy/desired-runners.ts';
 import { ValidationError } from './errors.ts';
+import { flagChecks, readServiceAccountNamespace } from './program-flags.ts';
 
 export interface BindAddress {
   host: string;
@@ -69,19 +69,9 @@ export interface OperatorFlags {
   logLevel?: string;
 }
 
-const SA_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 // Kubernetes quantities: 500m, 2, 1.5, 256Mi, 1G, 1e3.
 const QUANTITY = /^[0-9]+(\.[0-9]+)?([eE][0-9]+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function readServiceAccountNamespace(): string | undefined {
-  try {
-    return readFileSync(SA_NAMESPACE, 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function resolveOperatorConfig(
   flags: OperatorFlags,
@@ -89,24 +79,8 @@ export function resolveOperatorConfig(
   saNamespace: () => string | undefined = readServiceAccountNamespace,
 ): OperatorConfig {
   const errors: FieldError[] = [];
-  const int = (
-    path: string,
-    text: string | undefined,
-    fallback: number,
-    min: number,
-    max: number,
-  ) => {
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-      errors.push({
-        path,
-        message: `${JSON.stringify(text)} is not an integer from ${min} to ${max}`,
-      });
-      return fallback;
-    }
-    return n;
-  };
+  const checks = flagChecks(errors, env);
+  const { int } = checks;
   const address = (path: string, text: string): BindAddress | undefined => {
     if (text === '0') return undefined;
     const m = /^(.*):(\d{1,5})$/.exec(text);
@@ -137,24 +111,9 @@ export function resolveOperatorConfig(
       });
     return text;
   };
-  const logLevel = flags.logLevel ?? env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel))
-    errors.push({
-      path: '--log-level',
-      message: `${JSON.stringify(logLevel)} is not one of ${LOG_LEVELS.join(', ')}`,
-    });
-  const redisUrl = flags.redisUrl ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl))
-    errors.push({
-      path: '--redis-url',
-      message: `${JSON.stringify(redisUrl)} is not a redis:// or rediss:// URL`,
-    });
-  const clickhouseUrl = flags.clickhouseUrl ?? (env.CLICKHOUSE_URL || undefined);
-  if (clickhouseUrl !== undefined && !/^https?:\/\/\S+$/.test(clickhouseUrl))
-    errors.push({
-      path: '--clickhouse-url',
-      message: `${JSON.stringify(clickhouseUrl)} is not an http:// or https:// URL`,
-    });
+  const logLevel = checks.logLevel(flags.logLevel);
+  const redisUrl = checks.redisUrl(flags.redisUrl);
+  const clickhouseUrl = checks.clickhouseUrl(flags.clickhouseUrl);
   const requests = {
     ...(flags.runnerCpuRequest
       ? { cpu: quantity('--runner-cpu-request', flags.runnerCpuRequest) }

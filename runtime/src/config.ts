@@ -1,10 +1,10 @@
 // The runner's configuration: flags and environment parsed once into a frozen object. Errors
 // name the flag (or variable) and the limit.
-import { readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FieldError } from '../../operator/src/api/validation/messages.ts';
 import { ValidationError } from '../../operator/src/errors.ts';
+import { flagChecks, readServiceAccountNamespace } from '../../operator/src/program-flags.ts';
 
 export interface RunnerConfig {
   /** Shard number; from --shard, else the ordinal at the end of the pod name. */
@@ -64,41 +64,14 @@ export interface RunnerFlags {
   logLevel?: string;
 }
 
-const SA_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function readServiceAccountNamespace(): string | undefined {
-  try {
-    return readFileSync(SA_NAMESPACE, 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function resolveRunnerConfig(
   flags: RunnerFlags,
   env: NodeJS.ProcessEnv = process.env,
   saNamespace: () => string | undefined = readServiceAccountNamespace,
 ): RunnerConfig {
   const errors: FieldError[] = [];
-  const int = (
-    path: string,
-    text: string | undefined,
-    fallback: number,
-    min: number,
-    max: number,
-  ) => {
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      errors.push({
-        path,
-        message: `${JSON.stringify(text)} is not an integer from ${min} to ${max}`,
-      });
-      return fallback;
-    }
-    return n;
-  };
+  const checks = flagChecks(errors, env);
+  const { int } = checks;
   const podName = env.POD_NAME ?? hostname();
   let shard = 0;
   if (flags.shard !== undefined) shard = int('--shard', flags.shard, 0, 0, 999);
@@ -117,24 +90,9 @@ export function resolveRunnerConfig(
       path: '--start-from',
       message: `${JSON.stringify(startFrom)} is not "latest" or "earliest"`,
     });
-  const logLevel = flags.logLevel ?? env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel))
-    errors.push({
-      path: '--log-level',
-      message: `${JSON.stringify(logLevel)} is not one of ${LOG_LEVELS.join(', ')}`,
-    });
-  const redisUrl = flags.redisUrl ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl))
-    errors.push({
-      path: '--redis-url',
-      message: `${JSON.stringify(redisUrl)} is not a redis:// or rediss:// URL`,
-    });
-  const clickhouseUrl = flags.clickhouseUrl ?? (env.CLICKHOUSE_URL || undefined);
-  if (clickhouseUrl !== undefined && !/^https?:\/\/\S+$/.test(clickhouseUrl))
-    errors.push({
-      path: '--clickhouse-url',
-      message: `${JSON.stringify(clickhouseUrl)} is not an http:// or https:// URL`,
-    });
+  const logLevel = checks.logLevel(flags.logLevel);
+  const redisUrl = checks.redisUrl(flags.redisUrl);
+  const clickhouseUrl = checks.clickhouseUrl(flags.clickhouseUrl);
   const clickhouseDatabase = flags.clickhouseDatabase ?? 'flotilla';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(clickhouseDatabase))
     errors.push({

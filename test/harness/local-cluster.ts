@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubeUpArgs, REPO_ROOT } from '../../cli/local-kube.ts';
+import { clusterConfig } from '../../cli/local-up/servers/local-cluster.ts';
 import { startServer } from './server-process.ts';
 
 export const KUBE_BIN = join(REPO_ROOT, 'local/kube/bin/kube');
@@ -40,7 +41,5 @@ export async function startLocalCluster(): Promise<LocalCluster> {
 
 /** The node bridge's address: how pods reach servers on the host (their loopback is their own). */
 export function bridgeIP(clusterDir: string): string {
-  return (
-    JSON.parse(readFileSync(join(clusterDir, 'cluster.json'), 'utf8')) as { bridgeIP: string }
-  ).bridgeIP;
+  return clusterConfig(clusterDir).bridgeIP;
 }

@@ -56,7 +56,7 @@ export async function startLocalCluster(
 }
 
 /** What `kube up` chose for the directory (D/cluster.json). */
-function clusterConfig(dir: string): { bridgeIP: string; podCIDR: string } {
+export function clusterConfig(dir: string): { bridgeIP: string; podCIDR: string } {
   return JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as {
     bridgeIP: string;
     podCIDR: string;

@@ -1,11 +1,10 @@
 // kill -9 of a runner pod's process mid-run, with the ledger on: the pod restarts, every tick is
 // processed, and ClickHouse holds exactly one decision record per signal (no tick lost, no
 // decision duplicated), the records equal to an offline replay's signals.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
+import { clusterConfig } from '../../../cli/local-up/servers/local-cluster.ts';
 import { runnerKeys } from '../../../operator/src/api/shard/redis-keys.ts';
 import {
   SHARD_CONFIG_KEY,
@@ -49,9 +48,7 @@ const config = shardConfig([
 const k = (...args: string[]) => kubectlOk(kubeconfig, ['-n', ns, ...args]);
 
 beforeAll(async () => {
-  const { bridgeIP, podCIDR } = JSON.parse(
-    readFileSync(join(clusterDir, 'cluster.json'), 'utf8'),
-  ) as { bridgeIP: string; podCIDR: string };
+  const { bridgeIP, podCIDR } = clusterConfig(clusterDir);
   redisServer = await startRedis({ bind: [bridgeIP] });
   clickhouse = await startClickHouse({ bind: [bridgeIP], clients: [podCIDR] });
   redis = newRedis(redisServer.url);

@@ -71,17 +71,14 @@ export function fleetController(d: FleetControllerDeps): Controller {
     seenGeneration.set(name, generation);
     return fleetKey();
   };
-  const liveOf = (type: ResourceType, name: string): KubernetesObject | undefined => {
-    const informer =
-      type === CORE.configMap
-        ? inf.configMaps
-        : type === CORE.statefulSet
-          ? inf.statefulSets
-          : type === CORE.service
-            ? inf.services
-            : inf.podDisruptionBudgets;
-    return informer.get({ namespace: ns, name });
-  };
+  const liveInformers = new Map<ResourceType, Informer<KubernetesObject>>([
+    [CORE.configMap, inf.configMaps],
+    [CORE.statefulSet, inf.statefulSets],
+    [CORE.service, inf.services],
+    [CORE.podDisruptionBudget, inf.podDisruptionBudgets],
+  ]);
+  const liveOf = (type: ResourceType, name: string) =>
+    liveInformers.get(type)?.get({ namespace: ns, name });
 
   async function reconcile() {
     const strategies = inf.strategies

@@ -3,8 +3,13 @@
 // absent (the next render replaces it).
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { parseShardConfig } from '../../api/shard/parse.ts';
-import { SHARD_CONFIG_KEY, type ShardConfig } from '../../api/shard/shard-config.ts';
+import {
+  SHARD_CONFIG_KEY,
+  type ShardConfig,
+  shardConfigMapName,
+} from '../../api/shard/shard-config.ts';
 import { MANAGED_BY, RUNNER_LABELS } from '../strategy/desired-runners.ts';
+import type { Placement } from '../strategy/strategy-status.ts';
 
 export const SHARD_LABEL = 'flotilla.dev/shard';
 
@@ -46,7 +51,7 @@ export function shardConfigMap(namespace: string, config: ShardConfig): V1Config
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
-      name: `flotilla-shard-${config.shard}`,
+      name: shardConfigMapName(config.shard),
       namespace,
       labels: {
         ...RUNNER_LABELS,
@@ -74,11 +79,8 @@ export function cachedPlacements(configs: ReadonlyMap<number, ShardConfig>) {
 }
 
 /** Where each strategy runs: shard, the generation it was resolved from, and its model digest. */
-export function placementsOf(configs: ReadonlyMap<number, ShardConfig>) {
-  const out = new Map<
-    string,
-    { shard: number; strategyGeneration: number; configGeneration: number; modelDigest?: string }
-  >();
+export function placementsOf(configs: ReadonlyMap<number, ShardConfig>): Map<string, Placement> {
+  const out = new Map<string, Placement>();
   for (const [shard, config] of configs)
     for (const s of config.strategies)
       out.set(s.name, {
