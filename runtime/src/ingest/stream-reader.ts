@@ -70,7 +70,9 @@ export class StreamReader {
     instrumentOf: (stream: string) => string,
     blockMs = 0,
   ): Promise<TickBatch[]> {
-    const socket = await this.#ensure();
+    // Sent now when connected: an await here would hold the command back until the caller's
+    // synchronous work is done, and the runner processes a batch right after asking for the next.
+    const socket = this.#socket && !this.#closed ? this.#socket : await this.#ensure();
     return new Promise((resolve, reject) => {
       this.#send(socket, ['XREADGROUP', ...args], blockMs, {
         reply: (buf, start) => {

@@ -2,8 +2,9 @@
 // path (ioredis + decodeTick), error replies and lost connections fail the read, and a consumer
 // whose read failed reads the entries that reply carried again, so none is lost.
 import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { RedisError } from '../../../runtime/src/errors.ts';
 import { StreamReader } from '../../../runtime/src/ingest/stream-reader.ts';
 import { toEntries } from '../../../runtime/src/ingest/stream-replies.ts';
@@ -100,6 +101,30 @@ describe('StreamReader', () => {
     expect(read.map(plain)).toEqual(expected.map((e) => plain(toTickBatch(e))));
     expect(read[0]?.rejected.map((x) => x.reason)).toEqual(['bad_price', 'missing_field']);
     expect(read[0]?.cids.at(-2)).toBe('é\u{1F600}"\u0001');
+  });
+
+  it('writes the read before returning once connected, so Redis works while the caller does', async () => {
+    // The runner asks for the next batch and then processes the one it has: a read held back to
+    // a later microtask would wait for that processing, and Redis would idle meanwhile.
+    const [a = ''] = uniqueInstruments('RW');
+    const stream = tickStream(a);
+    const group = `g-${tag()}`;
+    await publish(stream, 3);
+    await redis.call('XGROUP', 'CREATE', stream, group, '0');
+    const r = reader();
+    await r.connect();
+    const write = vi.spyOn(Socket.prototype, 'write');
+    try {
+      const read = r.xreadgroup(
+        ['GROUP', group, 'c', 'COUNT', 10, 'STREAMS', stream, '>'],
+        () => a,
+      );
+      expect(write).toHaveBeenCalledTimes(1);
+      expect(String(write.mock.calls[0]?.[0])).toContain('XREADGROUP');
+      expect((await read)[0]?.length).toBe(3);
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it('reads from the database the URL names', async () => {
