@@ -1,0 +1,133 @@
+// The outbox shipper against a real redis-server, with a write whose durability the test
+// controls: it keeps reading while earlier writes wait (a shipper that waited would ship one
+// read per flush interval and fall behind a busy runner), acknowledges and deletes entries only
+// once their rows are durable, holds at most `maxInFlight` entries, and ships its own pending
+// entries (a previous life's) before new ones.
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { LedgerRows } from '../../../runtime/src/ledger/batching.ts';
+import { OUTBOX_GROUP, OutboxShipper } from '../../../runtime/src/ledger/outbox-shipper.ts';
+import { eventually } from '../../harness/eventually.ts';
+import { newRedis } from '../../harness/runner.ts';
+
+const redisUrl = inject('redisUrl');
+let redis: Redis;
+beforeAll(() => {
+  redis = newRedis(redisUrl);
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+/** An outbox entry as the runner's commit writes it: one signal row named `id`. */
+async function commit(stream: string, id: string): Promise<void> {
+  const rows = { signals: [{ id }] };
+  await redis.xadd(stream, '*', 'rows', JSON.stringify(rows));
+}
+
+/** Writes that become durable only when the test says so. */
+function heldWrites() {
+  const writes: { ids: string[]; durable: () => void }[] = [];
+  return {
+    writes,
+    write: (rows: LedgerRows) =>
+      new Promise<void>((resolve) => {
+        const ids = (rows.signals ?? []).map((r) => r.id);
+        writes.push({ ids, durable: resolve });
+      }),
+    shipped: () => writes.flatMap((w) => w.ids),
+  };
+}
+
+function shipper(stream: string, consumer: string, write: (rows: LedgerRows) => Promise<void>) {
+  return new OutboxShipper({
+    redis,
+    stream,
+    consumer,
+    write,
+    log: pino({ level: 'silent' }),
+    count: 2,
+    blockMs: 50,
+    gatherMs: 10,
+    maxInFlight: 6,
+  });
+}
+
+const pending = async (stream: string) =>
+  Number(((await redis.xpending(stream, OUTBOX_GROUP)) as [number])[0]);
+
+describe('OutboxShipper', () => {
+  it('reads on while writes wait, and acknowledges only what is durable', async () => {
+    const stream = `test:outbox:${randomBytes(3).toString('hex')}`;
+    for (let i = 0; i < 5; i++) await commit(stream, `r${i}`);
+    const held = heldWrites();
+    const s = shipper(stream, 'c', held.write);
+    s.start();
+    // Three reads of 2, 2 and 1 entries, none of them durable yet.
+    await eventually('every entry handed to the writer', () =>
+      held.shipped().length === 5 ? true : undefined,
+    );
+    expect(held.shipped()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    expect(await redis.xlen(stream)).toBe(5);
+    expect(await pending(stream)).toBe(5);
+
+    held.writes[1]?.durable(); // r2 and r3: acknowledged and deleted, the rest stay
+    await eventually('the durable entries deleted', async () =>
+      (await redis.xlen(stream)) === 3 ? true : undefined,
+    );
+    expect(await pending(stream)).toBe(3);
+    for (const w of held.writes) w.durable();
+    await s.stop();
+    expect(await redis.xlen(stream)).toBe(0);
+    expect(s.counters).toEqual({ entries: 5, failures: 0 });
+  });
+
+  it('holds at most maxInFlight entries that are not yet durable', async () => {
+    const stream = `test:outbox:${randomBytes(3).toString('hex')}`;
+    for (let i = 0; i < 10; i++) await commit(stream, `r${i}`);
+    const held = heldWrites();
+    const s = shipper(stream, 'c', held.write);
+    s.start();
+    await eventually('the in-flight limit reached', () =>
+      held.shipped().length === 6 ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(held.shipped()).toHaveLength(6);
+    held.writes[0]?.durable();
+    await eventually('two more read', () => (held.shipped().length === 8 ? true : undefined));
+    for (const w of held.writes) w.durable();
+    await eventually('the rest read', () => (held.shipped().length === 10 ? true : undefined));
+    for (const w of held.writes) w.durable();
+    await s.stop();
+    expect(await redis.xlen(stream)).toBe(0);
+  });
+
+  it("ships a previous life's pending entries first, each once", async () => {
+    const stream = `test:outbox:${randomBytes(3).toString('hex')}`;
+    for (let i = 0; i < 3; i++) await commit(stream, `old${i}`);
+    // A shipper that read three entries and died before they were durable.
+    const crashed = heldWrites();
+    const first = shipper(stream, 'c', crashed.write);
+    first.start();
+    await eventually('read by the first life', () =>
+      crashed.shipped().length === 3 ? true : undefined,
+    );
+    const stopped = first.stop(); // never resolves while its writes wait: abandoned, as in a crash
+    void stopped;
+    for (let i = 0; i < 2; i++) await commit(stream, `new${i}`);
+
+    const held = heldWrites();
+    const second = shipper(stream, 'c', held.write);
+    second.start();
+    await eventually('everything read by the second life', () =>
+      held.shipped().length === 5 ? true : undefined,
+    );
+    expect(held.shipped()).toEqual(['old0', 'old1', 'old2', 'new0', 'new1']);
+    for (const w of held.writes) w.durable();
+    await second.stop();
+    expect(await redis.xlen(stream)).toBe(0);
+    expect(await pending(stream)).toBe(0);
+  });
+});
