@@ -1,14 +1,21 @@
 // Benchmark of the ledger on the tick path: the runner with the tick-path fleet (100 strategies,
 // 20 instruments) consumes live while `flotilla feed` publishes 5,000 ticks/s, once without a
 // ledger and once writing every decision, signal, fill, P&L event, equity point and outcome to
-// a real clickhouse-server (through the outbox and the spooling writer), alternating, three
+// a real clickhouse-server (through the outbox and the spooling writer), alternating, five
 // rounds, each run in a fresh Node process. Prints rows/s into ClickHouse and tick latency
-// p50/p99 side by side; the target is a p99 at most 20% above the run without a ledger.
+// p50/p99 (commit time in us, see subMsLatency) side by side; the target is a p99 at most 20%
+// above the run without a ledger.
+//
+// clickhouse-server runs at the lowest CPU priority (nice 19). In a deployment it has machines
+// of its own; here it shares 2 cores with the runner, Redis and the feed, and at normal priority
+// its inserts and merges take the cores from the tick path (bench/README.md has that figure).
+// At nice 19 it gets what the tick path leaves idle, the closest one machine comes to ClickHouse
+// elsewhere. Everything of the ledger inside the runner's process runs as it does in production.
 // Run: npm run bench:ledger. The last line is one JSON object with the figures (medians).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startClickHouse } from '../test/harness/clickhouse.ts';
 import { startRedis } from '../test/harness/redis.ts';
@@ -17,12 +24,25 @@ import type { Job } from './tick-path/worker.ts';
 
 const RATE = 5_000;
 const SECONDS = 10;
-const ROUNDS = 3;
+const ROUNDS = 5;
+/** clickhouse-server's nice value: see the top of this file. */
+const CLICKHOUSE_NICENESS = 19;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
+
+/** Lowers every thread of a process (Linux: a nice value is per thread; new ones inherit it). */
+function lowerPriority(pid: number, niceness: number): void {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      setPriority(Number(tid), niceness);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+}
 
 function work(job: Job): Promise<LatencyResult> {
   return new Promise((resolve, reject) => {
@@ -46,6 +66,7 @@ function work(job: Job): Promise<LatencyResult> {
 
 const redis = await startRedis();
 const clickhouse = await startClickHouse();
+lowerPriority(clickhouse.pid, CLICKHOUSE_NICENESS);
 const spool = mkdtempSync(join(tmpdir(), 'flotilla-bench-spool-'));
 try {
   const off: LatencyResult[] = [];
@@ -56,6 +77,8 @@ try {
       const ledger: LedgerJob | undefined = withLedger
         ? { clickhouseUrl: clickhouse.url, database: `bench_${id}`, spoolDir: join(spool, id) }
         : undefined;
+      // Threads ClickHouse started since (its pools grow on demand) are lowered too.
+      lowerPriority(clickhouse.pid, CLICKHOUSE_NICENESS);
       const r = await work({
         kind: 'latency',
         redisUrl: redis.url,
@@ -77,6 +100,7 @@ try {
   const runSeconds = 2 + SECONDS; // the feed's warm-up plus the measured part
   const figures = {
     offered_ticks_per_s: RATE,
+    clickhouse_niceness: CLICKHOUSE_NICENESS,
     ledger_rows_per_s: Math.round(median(on.map((r) => (r.ledgerRows ?? 0) / runSeconds))),
     p50_ms_no_ledger: median(off.map((r) => r.p50)),
     p99_ms_no_ledger: median(off.map((r) => r.p99)),
@@ -86,7 +110,7 @@ try {
     target_met: false,
   };
   figures.p99_ratio = Number(
-    (figures.p99_ms_ledger / Math.max(1, figures.p99_ms_no_ledger)).toFixed(2),
+    (figures.p99_ms_ledger / Math.max(0.01, figures.p99_ms_no_ledger)).toFixed(2),
   );
   figures.target_met = figures.p99_ratio <= 1.2;
   console.log(

@@ -1,8 +1,8 @@
 // Tick latency at a fixed offered load: the runner (default latency budget, so it sheds as it
 // would in production) consumes live while `flotilla feed` publishes from its own process at a
-// paced rate. Tick latency is the runner's own measure (commit time minus the tick's Redis entry
-// time, both in whole ms); tick-to-signal is read back from Redis afterwards (signal entry time
-// minus tick entry time). Ticks of the first WARMUP_MS of the feed are not counted: a runner
+// paced rate. Tick latency is commit time (us) minus the tick's Redis entry time (subMsLatency);
+// tick-to-signal is read back from Redis afterwards (signal entry time minus tick entry time,
+// whole ms). Ticks of the first WARMUP_MS of the feed are not counted: a runner
 // runs for days, and its first second (JIT warm-up) is not its latency.
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -21,6 +21,17 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WARMUP_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const idMs = (id: string) => Number(id.slice(0, id.indexOf('-')));
+
+/**
+ * A tick's latency with the commit time in microseconds: the runner's own measure takes both
+ * ends in whole ms, so a p99 moves by a whole ms at a time. The entry time is Redis's, in whole
+ * ms (the id), so a tick entered on average half a ms after it: that half is taken off.
+ */
+export function subMsLatency(entryMs: number, nowMs = performance.timeOrigin + performance.now()) {
+  return nowMs - entryMs - 0.5;
+}
+
+const hundredths = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Nearest-rank quantile. */
 export function quantile(xs: ArrayLike<number>, q: number): number {
@@ -110,9 +121,9 @@ export async function measureLatency(
     metrics: new RunnerMetrics(),
     log,
     ...(ledger ? { ledger: ledger.ledger } : {}),
-    onTickLatency: (ms) => {
-      entries.push(Date.now() - ms);
-      latencies.push(ms);
+    onTickLatency: (_, entryMs) => {
+      entries.push(entryMs);
+      latencies.push(subMsLatency(entryMs));
     },
   });
   runner.setConfig(fleet.config);
@@ -152,9 +163,9 @@ export async function measureLatency(
     published,
     committed: latencies.length,
     ticks: timed.length,
-    p50: quantile(timed, 0.5),
-    p99: quantile(timed, 0.99),
-    max: quantile(timed, 1),
+    p50: hundredths(quantile(timed, 0.5)),
+    p99: hundredths(quantile(timed, 0.99)),
+    max: hundredths(quantile(timed, 1)),
     signals: toSignal.length,
     signalP50: quantile(toSignal, 0.5),
     signalP99: quantile(toSignal, 0.99),

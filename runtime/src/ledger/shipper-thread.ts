@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { ledgerClient } from '../forensics/ledger-client.ts';
 import { migrateLedger } from './migrate.ts';
 import { OutboxShipper } from './outbox-shipper.ts';
+import { LEDGER_THREAD_NICENESS, lowerThreadPriority } from './thread-priority.ts';
 import { LedgerWriter } from './writer.ts';
 
 export interface ShipperThreadData {
@@ -34,6 +35,8 @@ const data = workerData as ShipperThreadData;
 const port = parentPort;
 if (!port) throw new Error('shipper-thread.ts runs as a worker thread');
 const log = pino({ level: data.logLevel, base: { component: 'ledger-shipper' } });
+if (!lowerThreadPriority(LEDGER_THREAD_NICENESS))
+  log.debug('could not lower the ledger thread\'s priority');
 const client = ledgerClient(data.clickhouseUrl);
 const writer = await LedgerWriter.open({
   client,

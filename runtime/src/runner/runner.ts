@@ -36,8 +36,8 @@ export interface RunnerOptions {
   signalMaxLen?: number;
   reportIntervalMs?: number;
   stagesFor?: (s: CompiledStrategy) => StrategyStages;
-  /** Called with each committed tick's latency in ms (benchmarks). */
-  onTickLatency?: (ms: number) => void;
+  /** Called with each committed tick's latency and its Redis entry time, in ms (benchmarks). */
+  onTickLatency?: (ms: number, entryMs: number) => void;
   /** Decision records and paper execution; their rows are committed with the batch's XACKs. */
   ledger?: RunnerLedger;
 }
@@ -292,9 +292,10 @@ export class Runner {
           next++;
           continue;
         }
-        const ms = done - (b.entryMs[i] as number);
+        const entryMs = b.entryMs[i] as number;
+        const ms = done - entryMs;
         m.tickLatency.observe(ms / 1_000);
-        this.#o.onTickLatency?.(ms);
+        this.#o.onTickLatency?.(ms, entryMs);
       }
       m.ticks.inc({ instrument: b.instrument }, b.length - b.rejected.length);
     }
