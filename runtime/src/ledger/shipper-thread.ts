@@ -36,7 +36,7 @@ const port = parentPort;
 if (!port) throw new Error('shipper-thread.ts runs as a worker thread');
 const log = pino({ level: data.logLevel, base: { component: 'ledger-shipper' } });
 if (!lowerThreadPriority(LEDGER_THREAD_NICENESS))
-  log.debug('could not lower the ledger thread\'s priority');
+  log.debug("could not lower the ledger thread's priority");
 const client = ledgerClient(data.clickhouseUrl);
 const writer = await LedgerWriter.open({
   client,
