@@ -13,7 +13,7 @@ import { tickStream } from '../../runtime/src/ingest/tick-format.ts';
 import { Runner } from '../../runtime/src/runner/runner.ts';
 import { RunnerMetrics } from '../../runtime/src/server/metrics.ts';
 import { commitBatch } from '../../runtime/src/signals/commit.ts';
-import type { BatchResult } from '../../runtime/src/strategy/executor.ts';
+import { emptyBatchResult } from '../../runtime/src/strategy/executor.ts';
 import type { PredictorProvider } from '../../runtime/src/strategy/predictor.ts';
 import { NaiveExecutor } from './naive.ts';
 
@@ -68,19 +68,6 @@ class Stopwatch {
 
 const silent = pino({ level: 'silent' });
 
-const noWork = (): BatchResult => ({
-  signals: [],
-  deadLetters: [],
-  events: [],
-  ticks: 0,
-  decisions: 0,
-  drops: new Map(),
-  inference: [],
-  fallbacks: new Map(),
-  featureReads: 0,
-  featureComputations: 0,
-});
-
 /**
  * (a) The ceiling: XREADGROUP over every stream and XACK of what it returned, nothing else,
  * through the runner's own reader and commit (a commit with nothing but the acknowledgements),
@@ -121,7 +108,7 @@ export async function drainBare(
     for (const b of reply) n += b.length;
     done += n;
     await acking;
-    acking = commitBatch(writer, reply, noWork(), keys).then(() => {
+    acking = commitBatch(writer, reply, emptyBatchResult(), keys).then(() => {
       acked += n;
       clock.tick(acked);
     });

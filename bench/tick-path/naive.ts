@@ -10,7 +10,7 @@ import { featureSetHash } from '../../runtime/src/features/feature-set-hash.ts';
 import { ticksNeeded } from '../../runtime/src/features/registry.ts';
 import { entryId as idOf, type TickBatch } from '../../runtime/src/ingest/tick-batch.ts';
 import { decisionId } from '../../runtime/src/strategy/decision-id.ts';
-import type { BatchResult } from '../../runtime/src/strategy/executor.ts';
+import { type BatchResult, emptyBatchResult } from '../../runtime/src/strategy/executor.ts';
 import type { Predictor, PredictorProvider } from '../../runtime/src/strategy/predictor.ts';
 import { blendScores, logistic } from '../../runtime/src/strategy/scores.ts';
 import { FLAT, sameTarget, type Target, targetFor } from '../../runtime/src/strategy/target.ts';
@@ -212,18 +212,7 @@ export class NaiveExecutor {
   }
 
   process(batches: TickBatch[]): BatchResult {
-    const result: BatchResult = {
-      signals: [],
-      deadLetters: [],
-      events: [],
-      ticks: 0,
-      decisions: 0,
-      drops: new Map(),
-      fallbacks: new Map(),
-      inference: [],
-      featureReads: 0,
-      featureComputations: 0,
-    };
+    const result = emptyBatchResult();
     for (const batch of batches) {
       const strategies = this.#byInstrument.get(batch.instrument) ?? [];
       let nextRejected = 0;

@@ -93,6 +93,22 @@ export interface BatchResult {
   featureComputations: number;
 }
 
+/** A batch's result before anything happened in it. */
+export function emptyBatchResult(): BatchResult {
+  return {
+    signals: [],
+    deadLetters: [],
+    events: [],
+    ticks: 0,
+    decisions: 0,
+    drops: new Map(),
+    inference: [],
+    fallbacks: new Map(),
+    featureReads: 0,
+    featureComputations: 0,
+  };
+}
+
 export interface ExecutorOptions {
   features: FeatureStore;
   predictors: PredictorProvider;
@@ -227,18 +243,7 @@ export class Executor {
     batches: readonly (TickBatch | StreamBatch)[],
     level: ShedLevel = 0,
   ): Promise<BatchResult> {
-    const result: BatchResult = {
-      signals: [],
-      deadLetters: [],
-      events: [],
-      ticks: 0,
-      decisions: 0,
-      drops: new Map(),
-      fallbacks: new Map(),
-      inference: [],
-      featureReads: 0,
-      featureComputations: 0,
-    };
+    const result = emptyBatchResult();
     const now = this.#now();
     const pending = this.#pending;
     pending.reset();

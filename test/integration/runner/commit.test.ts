@@ -7,7 +7,7 @@ import { toEntries } from '../../../runtime/src/ingest/stream-replies.ts';
 import { ackBatch } from '../../../runtime/src/ingest/tick-batch.ts';
 import { commitBatch } from '../../../runtime/src/signals/commit.ts';
 import { decodeSignal, signalStream } from '../../../runtime/src/signals/signal-format.ts';
-import type { BatchResult, SignalRecord } from '../../../runtime/src/strategy/executor.ts';
+import { emptyBatchResult, type SignalRecord } from '../../../runtime/src/strategy/executor.ts';
 import { newRedis } from '../../harness/runner.ts';
 
 const redisUrl = inject('redisUrl');
@@ -41,19 +41,6 @@ function signal(strategy: string, instrument: string, entryId: string, side: -1 
   };
 }
 
-const emptyResult = (): BatchResult => ({
-  signals: [],
-  deadLetters: [],
-  events: [],
-  ticks: 0,
-  decisions: 0,
-  drops: new Map(),
-  inference: [],
-  fallbacks: new Map(),
-  featureReads: 0,
-  featureComputations: 0,
-});
-
 describe('commitBatch', () => {
   it('writes signals in order, the last target per instrument, dead letters, and acks every entry', async () => {
     const t = tag();
@@ -71,7 +58,7 @@ describe('commitBatch', () => {
       deadLetterStream: `dlq:${t}`,
       signalMaxLen: 1_000,
     };
-    const result = emptyResult();
+    const result = emptyBatchResult();
     result.signals.push(
       signal(strategy, instrument, ids[0] ?? '', 1),
       signal(strategy, instrument, ids[1] ?? '', -1),
