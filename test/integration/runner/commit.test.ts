@@ -89,4 +89,33 @@ describe('commitBatch', () => {
     const [pending] = (await redis.call('XPENDING', stream, group)) as [number];
     expect(pending).toBe(0);
   });
+
+  it("stores the batch's ledger rows in the outbox byte for byte, in the same script as the acks", async () => {
+    const t = tag();
+    const stream = `ticks:T${t}-B`.toUpperCase();
+    const group = `g-${t}`;
+    const id = (await redis.xadd(stream, '*', 'ts', '1', 'price', '1', 'volume', '1')) ?? '';
+    await redis.xgroup('CREATE', stream, group, '0');
+    await redis.xreadgroup('GROUP', group, 'c', 'COUNT', 10, 'STREAMS', stream, '>');
+    const keys = {
+      group,
+      shard: 0,
+      targetsKey: (s: string) => `targets:${t}:${s}`,
+      deadLetterStream: `dlq:${t}`,
+      signalMaxLen: 1_000,
+      outbox: `outbox:${t}`,
+    };
+    const rows = JSON.stringify({
+      decisions: [{ id: 'd1', correlation_id: 'c\u0001"é\u{1F600}' }],
+    });
+    await commitBatch(redis, [ackBatch(stream, [id])], emptyBatchResult(), keys, rows);
+    const [entry] = await redis.xrange(keys.outbox, '-', '+');
+    expect(entry?.[1]).toEqual(['rows', rows]);
+    const [pending] = (await redis.call('XPENDING', stream, group)) as [number];
+    expect(pending).toBe(0);
+
+    // Without an outbox key the rows are not written anywhere.
+    await commitBatch(redis, [], emptyBatchResult(), { ...keys, outbox: undefined }, rows);
+    expect(await redis.xlen(keys.outbox)).toBe(1);
+  });
 });
