@@ -43,6 +43,10 @@ export function runnerCommand() {
       '--spool-dir <dir>',
       'local spool of ledger rows while ClickHouse is down (default: <tmp>/flotilla-spool-<ns>-<shard>)',
     )
+    .option(
+      '--ledger-outbox-max <n>',
+      'ledger outbox entries not yet shipped at which ticks stop being read (default: 20000)',
+    )
     .option('--log-level <level>', 'pino log level (default: $LOG_LEVEL or info)')
     .action(async (flags) => {
       const { resolveRunnerConfig } = await import('../../runtime/src/config.ts');

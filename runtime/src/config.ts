@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FieldError } from '../../operator/src/api/validation/messages.ts';
 import { ValidationError } from '../../operator/src/errors.ts';
 import { flagChecks, readServiceAccountNamespace } from '../../operator/src/program-flags.ts';
+import { DEFAULT_OUTBOX_MAX_ENTRIES } from './ledger/backpressure.ts';
 
 export interface RunnerConfig {
   /** Shard number; from --shard, else the ordinal at the end of the pod name. */
@@ -41,6 +42,8 @@ export interface RunnerConfig {
   readonly clickhouseDatabase: string;
   /** Local spool of ledger rows while ClickHouse is down. @default <tmpdir>/flotilla-spool-<ns>-<shard> */
   readonly spoolDir: string;
+  /** Ledger outbox entries not yet shipped at which the runner stops reading ticks. @default 20000 */
+  readonly ledgerOutboxMax: number;
   /** @default info */
   readonly logLevel: string;
 }
@@ -61,6 +64,7 @@ export interface RunnerFlags {
   clickhouseUrl?: string;
   clickhouseDatabase?: string;
   spoolDir?: string;
+  ledgerOutboxMax?: string;
   logLevel?: string;
 }
 
@@ -118,6 +122,13 @@ export function resolveRunnerConfig(
     clickhouseUrl,
     clickhouseDatabase,
     spoolDir: flags.spoolDir ?? join(tmpdir(), `flotilla-spool-${namespace}-${shard}`),
+    ledgerOutboxMax: int(
+      '--ledger-outbox-max',
+      flags.ledgerOutboxMax,
+      DEFAULT_OUTBOX_MAX_ENTRIES,
+      100,
+      10_000_000,
+    ),
     logLevel,
   };
   if (errors.length > 0) throw new ValidationError('runner configuration', errors);

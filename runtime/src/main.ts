@@ -60,6 +60,7 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
         redisUrl: config.redisUrl,
         outbox: runnerKeys(config.namespace, config.shard).ledgerOutbox,
         consumer: config.consumer,
+        outboxMaxEntries: config.ledgerOutboxMax,
         log,
         onState: (backpressure, counters) => metrics.setLedgerState(backpressure, counters),
       })

@@ -2,11 +2,13 @@
 // runner's thread, and the I/O (migrations, the outbox shipper, the spooling writer into
 // ClickHouse) on a worker thread of its own (shipper-thread.ts). While ClickHouse is unreachable
 // migrations are retried there and rows wait in the outbox (in Redis, with the ticks) or the
-// spool; a full spool holds the runner's reads (back-pressure).
+// spool; a full spool, or an outbox of `outboxMaxEntries`, holds the runner's reads
+// (back-pressure).
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { PaperBroker } from '../execution/paper-broker.ts';
 import { ledgerClient } from '../forensics/ledger-client.ts';
+import { DEFAULT_OUTBOX_MAX_ENTRIES } from './backpressure.ts';
 import { RunnerLedger } from './runner-ledger.ts';
 import type { ShipperCounters, ShipperThreadData, ShipperThreadMessage } from './shipper-thread.ts';
 
@@ -23,6 +25,10 @@ export interface RunnerLedgerOptions {
    * runner's machine less per row (bench/ledger: 250 ms doubled the tick p99 that 1 s gave; 2 s
    * was within the noise of 1 s, with half the parts for ClickHouse to merge). @default 2000 */
   flushIntervalMs?: number;
+  /** Outbox entries (committed, not yet shipped) at which the runner stops reading ticks until
+   * the shipper catches up; checked every 250 ms, so a busy runner may pass it by that much.
+   * @default 20000 */
+  outboxMaxEntries?: number;
   log: Logger;
 }
 
@@ -48,6 +54,7 @@ export async function openRunnerLedger(o: RunnerLedgerOptions): Promise<OpenRunn
     outbox: o.outbox,
     consumer: o.consumer,
     flushIntervalMs: o.flushIntervalMs ?? 2_000,
+    outboxMaxEntries: o.outboxMaxEntries ?? DEFAULT_OUTBOX_MAX_ENTRIES,
     logLevel: o.log.level,
   };
   const thread = new Worker(THREAD_URL, { workerData: data });

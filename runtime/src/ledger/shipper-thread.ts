@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { ledgerClient } from '../forensics/ledger-client.ts';
+import { ledgerBackpressure } from './backpressure.ts';
 import { migrateLedger } from './migrate.ts';
 import { OutboxShipper } from './outbox-shipper.ts';
 import { LEDGER_THREAD_NICENESS, lowerThreadPriority } from './thread-priority.ts';
@@ -21,6 +22,8 @@ export interface ShipperThreadData {
   consumer: string;
   /** How long the writer gathers rows before an insert, ms. */
   flushIntervalMs: number;
+  /** Outbox entries at which the runner stops reading ticks (see backpressure.ts). */
+  outboxMaxEntries: number;
   logLevel: string;
 }
 
@@ -29,7 +32,12 @@ export type ShipperThreadMessage =
   | { type: 'state'; backpressure: boolean; counters: ShipperCounters }
   | { type: 'stopped'; counters: ShipperCounters };
 
-export type ShipperCounters = LedgerWriter['counters'] & { outboxEntries: number };
+export type ShipperCounters = LedgerWriter['counters'] & {
+  /** Outbox entries shipped so far. */
+  outboxEntries: number;
+  /** Entries in the outbox when last measured (every 250 ms): committed, not yet shipped. */
+  outboxLength: number;
+};
 
 const data = workerData as ShipperThreadData;
 const port = parentPort;
@@ -57,21 +65,40 @@ const shipper = new OutboxShipper({
   write: (rows) => writer.write(rows),
   log,
 });
+let outboxLength = 0;
 const counters = (): ShipperCounters => ({
   ...writer.counters,
   outboxEntries: shipper.counters.entries,
+  outboxLength,
 });
+const backpressure = () =>
+  ledgerBackpressure({
+    spoolFull: writer.backpressure,
+    outboxEntries: outboxLength,
+    outboxMaxEntries: data.outboxMaxEntries,
+  });
 
 let closed = false;
 let lastBackpressure = false;
+let measuring = false;
 const report = setInterval(() => {
-  const backpressure = writer.backpressure;
-  port.postMessage({ type: 'state', backpressure, counters: counters() });
-  lastBackpressure = backpressure;
+  lastBackpressure = backpressure();
+  port.postMessage({ type: 'state', backpressure: lastBackpressure, counters: counters() });
+  if (measuring) return; // the last XLEN still waits (Redis away): one at a time
+  measuring = true;
+  redis
+    .xlen(data.outbox)
+    .then((n) => {
+      outboxLength = n;
+    })
+    .catch(() => undefined) // the connection's error handler logs it
+    .finally(() => {
+      measuring = false;
+    });
 }, 250);
 const watch = setInterval(() => {
-  if (writer.backpressure !== lastBackpressure) {
-    lastBackpressure = writer.backpressure;
+  if (backpressure() !== lastBackpressure) {
+    lastBackpressure = backpressure();
     port.postMessage({ type: 'state', backpressure: lastBackpressure, counters: counters() });
   }
 }, 10);

@@ -30,6 +30,7 @@ export class RunnerMetrics {
   readonly ledgerRows;
   readonly ledgerInsertFailures;
   readonly ledgerBackpressure;
+  readonly ledgerOutboxLength;
   #ledgerSeen = { written: 0, spooled: 0, replayed: 0, failures: 0 };
   #featureReads = 0;
   #featureComputations = 0;
@@ -157,7 +158,12 @@ export class RunnerMetrics {
     });
     this.ledgerBackpressure = new Gauge({
       name: 'flotilla_ledger_backpressure',
-      help: '1 while the ledger spool is full and the runner reads no ticks.',
+      help: '1 while the runner reads no ticks for its ledger: the spool is full, or the outbox holds --ledger-outbox-max entries.',
+      registers,
+    });
+    this.ledgerOutboxLength = new Gauge({
+      name: 'flotilla_ledger_outbox_entries',
+      help: 'Ledger outbox entries committed and not yet shipped to ClickHouse (measured every 250 ms).',
       registers,
     });
   }
@@ -170,6 +176,7 @@ export class RunnerMetrics {
       rowsSpooled: number;
       rowsReplayed: number;
       insertFailures: number;
+      outboxLength: number;
     },
   ): void {
     const seen = this.#ledgerSeen;
@@ -188,6 +195,7 @@ export class RunnerMetrics {
       failures: totals.insertFailures,
     };
     this.ledgerBackpressure.set(backpressure ? 1 : 0);
+    this.ledgerOutboxLength.set(totals.outboxLength);
   }
 
   /** Folds the feature reads and computations of one batch into the hit ratio. */

@@ -24,6 +24,10 @@ describe('runner config', () => {
       httpPort: 8080,
       readCount: 256,
       startFrom: 'latest',
+      ledgerOutboxMax: 20_000,
+    });
+    expect(resolveRunnerConfig({ shard: '0', ledgerOutboxMax: '500' }, {}, noSa)).toMatchObject({
+      ledgerOutboxMax: 500,
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -59,6 +63,11 @@ describe('runner config', () => {
     ],
     [{ shard: '0', redisUrl: 'http://x' }, {}, /--redis-url: "http:\/\/x" is not a redis/],
     [{ shard: '0', logLevel: 'loud' }, {}, /--log-level: "loud" is not one of/],
+    [
+      { shard: '0', ledgerOutboxMax: '10' },
+      {},
+      /--ledger-outbox-max: "10" is not an integer from 100 to 10000000/,
+    ],
   ])('rejects %o with a message naming the flag and the limit', (flags, env, message) => {
     expect(() => resolveRunnerConfig(flags, env, noSa)).toThrow(message);
   });
