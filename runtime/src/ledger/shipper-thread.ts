@@ -9,23 +9,19 @@ import { pino } from 'pino';
 import { ledgerClient } from '../forensics/ledger-client.ts';
 import { ledgerBackpressure } from './backpressure.ts';
 import { migrateLedger } from './migrate.ts';
+import type { RunnerLedgerOptions } from './open-runner-ledger.ts';
 import { OutboxShipper } from './outbox-shipper.ts';
 import { LEDGER_THREAD_NICENESS, lowerThreadPriority } from './thread-priority.ts';
 import { LedgerWriter } from './writer.ts';
 
-export interface ShipperThreadData {
-  clickhouseUrl: string;
-  database: string;
-  spoolDir: string;
-  redisUrl: string;
-  outbox: string;
-  consumer: string;
-  /** How long the writer gathers rows before an insert, ms. */
-  flushIntervalMs: number;
-  /** Outbox entries at which the runner stops reading ticks (see backpressure.ts). */
-  outboxMaxEntries: number;
-  logLevel: string;
-}
+/** The runner ledger's options as the thread gets them: defaults applied, the logger's level. */
+export type ShipperThreadData = Pick<
+  RunnerLedgerOptions,
+  'clickhouseUrl' | 'database' | 'spoolDir' | 'redisUrl' | 'outbox' | 'consumer'
+> &
+  Required<Pick<RunnerLedgerOptions, 'flushIntervalMs' | 'outboxMaxEntries'>> & {
+    logLevel: string;
+  };
 
 export type ShipperThreadMessage =
   | { type: 'migrated' }
@@ -97,8 +93,9 @@ const report = setInterval(() => {
     });
 }, 250);
 const watch = setInterval(() => {
-  if (backpressure() !== lastBackpressure) {
-    lastBackpressure = backpressure();
+  const now = backpressure();
+  if (now !== lastBackpressure) {
+    lastBackpressure = now;
     port.postMessage({ type: 'state', backpressure: lastBackpressure, counters: counters() });
   }
 }, 10);
