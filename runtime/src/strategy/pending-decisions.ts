@@ -17,7 +17,7 @@ export class PendingDecisions {
   ticks = new Int32Array(1024);
   tickCount = 0;
   /** Each tick's batch and index in it. */
-  tickBatches: TickBatch[] = [];
+  tickBatches: (TickBatch | undefined)[] = [];
   tickIndexes: number[] = [];
   /**
    * With decision records on: each decision's feature values as scored, `featureStarts[i]` to
@@ -28,6 +28,10 @@ export class PendingDecisions {
   #featureEnd = 0;
 
   reset(): void {
+    // Lets go of the batch's ticks: a slot left set kept its batch (columns and read buffer)
+    // alive until a batch as large came again, which after a catch-up batch of thousands of
+    // ticks could be never.
+    this.tickBatches.fill(undefined, 0, this.tickCount);
     this.length = 0;
     this.tickCount = 0;
     this.#featureEnd = 0;
