@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { toStreamEntries } from '../ingest/stream-replies.ts';
 import type { TickEntry } from '../ingest/tick-batch.ts';
 import type { LedgerRows } from './batching.ts';
+import { decodeOutboxRows } from './outbox-format.ts';
 
 export interface OutboxShipperOptions {
   redis: Redis;
@@ -133,7 +134,7 @@ function rowsOf(entries: TickEntry[]): LedgerRows {
   for (const { fields } of entries) {
     const text = fields?.[fields.indexOf('rows') + 1];
     if (!text) continue;
-    const batch = JSON.parse(text) as LedgerRows;
+    const batch = decodeOutboxRows(text);
     for (const [table, list] of Object.entries(batch) as [keyof LedgerRows, never[]][]) {
       const into = (rows[table] ?? []) as unknown[];
       into.push(...list);

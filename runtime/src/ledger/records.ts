@@ -43,6 +43,19 @@ export interface SignalRow {
   units: number;
 }
 
+/** The signal a decision emits: what the RunnerLedger records next to each decision. */
+export function signalOfDecision(d: DecisionRow): SignalRow {
+  return {
+    id: d.id,
+    decision_id: d.id,
+    ts_ms: d.ts_ms,
+    strategy: d.strategy,
+    instrument: d.instrument,
+    side: d.action,
+    units: d.units,
+  };
+}
+
 /** A paper fill. `kind` is 'open' or 'close'; a close carries the exit reason. */
 export interface FillRow {
   id: string;

@@ -10,7 +10,7 @@ import type { Tick } from '../ingest/tick-format.ts';
 import type { SignalRecord } from '../strategy/executor.ts';
 import { SIDE_NAMES } from '../strategy/target.ts';
 import type { LedgerRows } from './batching.ts';
-import type { DecisionRow, SignalRow } from './records.ts';
+import { type DecisionRow, type SignalRow, signalOfDecision } from './records.ts';
 
 /** What the runner knows about a decision when it makes it. */
 export interface LedgerDecision {
@@ -58,18 +58,6 @@ export function decisionRow(d: LedgerDecision): DecisionRow {
   };
 }
 
-export function signalRow(s: SignalRecord): SignalRow {
-  return {
-    id: s.decisionId,
-    decision_id: s.decisionId,
-    ts_ms: s.tickTs,
-    strategy: s.strategy,
-    instrument: s.instrument,
-    side: SIDE_NAMES[s.target.side],
-    units: s.target.units,
-  };
-}
-
 export class RunnerLedger {
   readonly #broker: PaperBroker;
   readonly #writable: () => Promise<void>;
@@ -90,7 +78,7 @@ export class RunnerLedger {
   decision(d: LedgerDecision): void {
     const row = decisionRow(d);
     this.#decisions.push(row);
-    this.#signals.push(signalRow(d.signal));
+    this.#signals.push(signalOfDecision(row));
     this.#broker.onSignal({
       strategy: row.strategy,
       instrument: row.instrument,

@@ -11,6 +11,7 @@ import { FeatureStore } from '../features/feature-store.ts';
 import { StreamReader } from '../ingest/stream-reader.ts';
 import { entryId, type TickBatch } from '../ingest/tick-batch.ts';
 import { TickConsumer } from '../ingest/tick-consumer.ts';
+import { encodeOutboxRows } from '../ledger/outbox-format.ts';
 import { type RunnerLedger, rulesVersion } from '../ledger/runner-ledger.ts';
 import type { RunnerMetrics } from '../server/metrics.ts';
 import { commitBatch } from '../signals/commit.ts';
@@ -219,7 +220,8 @@ export class Runner {
 
   /**
    * Runs the batch through the ledger: every tick to the paper broker, in stream order, and each
-   * decision right after the tick it was made on. Returns the batch's rows as JSON ('' if none).
+   * decision right after the tick it was made on. Returns the batch's rows encoded for the outbox
+   * ('' if none).
    */
   #ledgerRows(ledger: RunnerLedger, batches: TickBatch[], result: BatchResult): string {
     const byEntry = new Map<string, Map<string, SignalRecord[]>>();
@@ -257,7 +259,7 @@ export class Runner {
       }
     }
     const rows = ledger.takeRows();
-    return rows ? JSON.stringify(rows) : '';
+    return rows ? encodeOutboxRows(rows) : '';
   }
 
   /** Retries until Redis takes the batch: its features have advanced, so it cannot be redone. */

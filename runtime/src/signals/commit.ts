@@ -69,7 +69,7 @@ export async function commitBatch(
   batches: readonly AckBatch[],
   result: BatchResult,
   keys: CommitKeys,
-  /** The batch's ledger rows as JSON (with keys.outbox). */
+  /** The batch's ledger rows (outbox-format.ts; with keys.outbox). */
   ledgerRows = '',
 ): Promise<void> {
   const signals: string[][] = [];
