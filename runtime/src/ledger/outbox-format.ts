@@ -2,9 +2,10 @@
 // as rows of values in its column order (columns.ts) instead of objects; the feature key lists,
 // the same for every decision of a strategy, go once per entry; and signals, when each is its
 // decision's (the RunnerLedger makes exactly one per decision), are left out and rebuilt on
-// decoding (the writer still inserts every signal row). That is about half the bytes of the rows as JSON objects, and the bytes are what the
-// commit costs Redis: an XADD of 30 KB takes it 24 us against 8 us for 4 KB (bench/README.md).
-// Entries written before this format (the rows as JSON objects) still decode.
+// decoding (every signal row is still inserted). That is about half the bytes of the rows as
+// JSON objects, and the commit costs Redis by the byte: 30 KB of rows in its script take it
+// 68 us, against 2 us without rows (bench/README.md). Entries written before this format (the
+// rows as JSON objects) still decode.
 import type { LedgerRows, WritableTable } from './batching.ts';
 import {
   DECISION_COLUMNS,
@@ -76,6 +77,7 @@ export function encodeOutboxRows(rows: LedgerRows): string {
 export function decodeOutboxRows(text: string): LedgerRows {
   const parsed = JSON.parse(text) as Encoded | LedgerRows;
   if (!('v' in parsed)) return parsed; // rows as objects: an entry from before version 2
+  if (parsed.v !== 2) throw new Error(`outbox entry: format version ${parsed.v} is not 2`);
   const rows: LedgerRows = {};
   for (const table of Object.keys(COLUMNS) as WritableTable[]) {
     const list = parsed[table];

@@ -53,6 +53,7 @@ describe('outbox rows', () => {
     expect(decodeOutboxRows(encodeOutboxRows({ decisions: [], fills: [] }))).toEqual({});
     const old = handLedger();
     expect(decodeOutboxRows(JSON.stringify(old))).toEqual(old);
+    expect(() => decodeOutboxRows('{"v":3,"keys":[]}')).toThrow('format version 3 is not 2');
   });
 
   it('take at most 60% of the bytes of the rows as JSON objects', () => {
