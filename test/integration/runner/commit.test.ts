@@ -41,6 +41,17 @@ function signal(strategy: string, instrument: string, entryId: string, side: -1 
   };
 }
 
+/** The commit's keys for a test's tag: its own target hashes and dead-letter stream. */
+function commitKeys(t: string, group: string, shard: number) {
+  return {
+    group,
+    shard,
+    targetsKey: (s: string) => `targets:${t}:${s}`,
+    deadLetterStream: `dlq:${t}`,
+    signalMaxLen: 1_000,
+  };
+}
+
 describe('commitBatch', () => {
   it('writes signals in order, the last target per instrument, dead letters, and acks every entry', async () => {
     const t = tag();
@@ -51,13 +62,7 @@ describe('commitBatch', () => {
       ids.push((await redis.xadd(stream, '*', 'ts', String(i), 'price', '1', 'volume', '1')) ?? '');
     await redis.xgroup('CREATE', stream, group, '0');
     await redis.xreadgroup('GROUP', group, 'c', 'COUNT', 2_000, 'STREAMS', stream, '>');
-    const keys = {
-      group,
-      shard: 4,
-      targetsKey: (s: string) => `targets:${t}:${s}`,
-      deadLetterStream: `dlq:${t}`,
-      signalMaxLen: 1_000,
-    };
+    const keys = commitKeys(t, group, 4);
     const result = emptyBatchResult();
     result.signals.push(
       signal(strategy, instrument, ids[0] ?? '', 1),
@@ -97,14 +102,7 @@ describe('commitBatch', () => {
     const id = (await redis.xadd(stream, '*', 'ts', '1', 'price', '1', 'volume', '1')) ?? '';
     await redis.xgroup('CREATE', stream, group, '0');
     await redis.xreadgroup('GROUP', group, 'c', 'COUNT', 10, 'STREAMS', stream, '>');
-    const keys = {
-      group,
-      shard: 0,
-      targetsKey: (s: string) => `targets:${t}:${s}`,
-      deadLetterStream: `dlq:${t}`,
-      signalMaxLen: 1_000,
-      outbox: `outbox:${t}`,
-    };
+    const keys = { ...commitKeys(t, group, 0), outbox: `outbox:${t}` };
     const rows = JSON.stringify({
       decisions: [{ id: 'd1', correlation_id: 'c\u0001"é\u{1F600}' }],
     });
