@@ -264,6 +264,7 @@ export class NaiveExecutor {
             instrument: batch.instrument,
             stream: batch.stream,
             entryId,
+            tickIndex: t,
             entryMs: batch.entryMs[t] as number,
             tickTs: tick.ts,
             cid: tick.cid,

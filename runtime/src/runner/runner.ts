@@ -9,7 +9,7 @@ import { type RunnerKeys, runnerKeys } from '../../../operator/src/api/shard/red
 import type { ShardConfig } from '../../../operator/src/api/shard/shard-config.ts';
 import { FeatureStore } from '../features/feature-store.ts';
 import { StreamReader } from '../ingest/stream-reader.ts';
-import { entryId, type TickBatch } from '../ingest/tick-batch.ts';
+import type { TickBatch } from '../ingest/tick-batch.ts';
 import { TickConsumer } from '../ingest/tick-consumer.ts';
 import { encodeOutboxRows } from '../ledger/outbox-format.ts';
 import { type RunnerLedger, rulesVersion } from '../ledger/runner-ledger.ts';
@@ -47,6 +47,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const rulesVersions = new WeakMap<object, string>();
 /** rulesVersion, once per resolved strategy config. */
+const NO_SIGNALS: readonly SignalRecord[] = [];
+
 function rulesVersionOf(config: Parameters<typeof rulesVersion>[0]): string {
   let v = rulesVersions.get(config);
   if (v === undefined) {
@@ -224,14 +226,17 @@ export class Runner {
    * ('' if none).
    */
   #ledgerRows(ledger: RunnerLedger, batches: TickBatch[], result: BatchResult): string {
-    const byEntry = new Map<string, Map<string, SignalRecord[]>>();
+    // Signals grouped by stream, each group in tick order (the executor decides in that order):
+    // the walk below matches them to ticks by position, with nothing to build per tick.
+    const byStream = new Map<string, SignalRecord[]>();
     for (const s of result.signals) {
-      const entries = byEntry.get(s.stream) ?? new Map<string, SignalRecord[]>();
-      entries.set(s.entryId, [...(entries.get(s.entryId) ?? []), s]);
-      byEntry.set(s.stream, entries);
+      const group = byStream.get(s.stream);
+      if (group) group.push(s);
+      else byStream.set(s.stream, [s]);
     }
     for (const b of batches) {
-      const decided = byEntry.get(b.stream);
+      const decided = byStream.get(b.stream) ?? NO_SIGNALS;
+      let next = 0;
       let rejected = 0;
       for (let i = 0; i < b.length; i++) {
         if (b.rejected[rejected]?.index === i) {
@@ -244,7 +249,8 @@ export class Runner {
           volume: b.volume[i] as number,
         };
         ledger.tick(b.instrument, tick);
-        for (const signal of decided?.get(entryId(b, i)) ?? []) {
+        for (; next < decided.length && (decided[next] as SignalRecord).tickIndex === i; next++) {
+          const signal = decided[next] as SignalRecord;
           const strategy = this.executor.strategies.get(signal.strategy);
           if (!strategy) continue;
           ledger.decision({
@@ -257,6 +263,10 @@ export class Runner {
           });
         }
       }
+      if (next < decided.length)
+        throw new Error(
+          `ledger: ${decided.length - next} signal(s) of ${b.stream} match no tick of its batch`,
+        );
     }
     const rows = ledger.takeRows();
     return rows ? encodeOutboxRows(rows) : '';

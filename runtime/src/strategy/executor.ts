@@ -48,6 +48,8 @@ export interface SignalRecord {
   instrument: string;
   stream: string;
   entryId: string;
+  /** The tick's place in the batch it was read in (its `stream`'s batch of the same read). */
+  tickIndex: number;
   /** Tick arrival in Redis (ms, from the entry id): what tick-to-signal latency counts from. */
   entryMs: number;
   tickTs: number;
@@ -291,6 +293,7 @@ export class Executor {
       const values = this.features.values(batch.instrument);
       const count = history.count;
       pending.pushTick(batch, i);
+      if (this.#recordFeatures) pending.recordTickFeatures(values);
       for (let k = 0; k < members.length; k++) {
         const gate = gates[k] as number;
         if (gate !== Gate.evaluate) {
@@ -330,7 +333,6 @@ export class Executor {
           else if (modelBatch === null) this.#fallback(member.strategy, result);
           const at = pending.push(member, modelBatch ?? undefined, row);
           pending.rules[at] = rule; // after push, which may replace the array
-          if (this.#recordFeatures) pending.recordFeatures(at, values, member.featureSlots);
           result.featureReads += member.featureCount;
         } catch (err) {
           if (this.#fail(member.strategy, err, now, result)) gates[k] = Gate.quarantined;
@@ -377,6 +379,7 @@ export class Executor {
         instrument: member.instrument,
         stream,
         entryId: id,
+        tickIndex: at,
         entryMs: ticks.entryMs[at] as number,
         tickTs: ticks.ts[at] as number,
         cid: ticks.cids[at] as string,
@@ -386,7 +389,7 @@ export class Executor {
         mlScore: ml,
         modelDigest,
         featureSet: strategy.featureSet,
-        ...(this.#recordFeatures ? { features: pending.featuresOf(i) } : {}),
+        ...(this.#recordFeatures ? { features: pending.featuresOf(i, member.featureSlots) } : {}),
       });
     } catch (err) {
       this.#fail(strategy, err, now, result);

@@ -20,11 +20,12 @@ export class PendingDecisions {
   tickBatches: (TickBatch | undefined)[] = [];
   tickIndexes: number[] = [];
   /**
-   * With decision records on: each decision's feature values as scored, `featureStarts[i]` to
-   * `featureStarts[i + 1]` (the store moves on before decisions are made, so they are copied).
+   * With decision records on: each tick's feature values (the instrument's whole vector, once
+   * per tick, not once per decision on it), `tickFeatureStarts[t]` on: the store moves on before
+   * decisions are made, so they are copied.
    */
   featureValues = new Float64Array(0);
-  featureStarts = new Int32Array(1025);
+  tickFeatureStarts: number[] = [];
   #featureEnd = 0;
 
   reset(): void {
@@ -37,25 +38,27 @@ export class PendingDecisions {
     this.#featureEnd = 0;
   }
 
-  /** Copies decision i's feature values (call right after push(), with records on). */
-  recordFeatures(i: number, values: Float64Array, slots: Int32Array): void {
+  /** Copies the current tick's feature values (call right after pushTick(), with records on). */
+  recordTickFeatures(values: Float64Array): void {
     const start = this.#featureEnd;
-    const end = start + slots.length;
+    const end = start + values.length;
     if (end > this.featureValues.length) {
       const grown = new Float64Array(Math.max(end, this.featureValues.length * 2, 4096));
       grown.set(this.featureValues.subarray(0, start));
       this.featureValues = grown;
     }
-    for (let j = 0; j < slots.length; j++)
-      this.featureValues[start + j] = values[slots[j] as number] as number;
-    this.featureStarts[i] = start;
-    this.featureStarts[i + 1] = end;
+    this.featureValues.set(values, start);
+    this.tickFeatureStarts[this.tickCount - 1] = start;
     this.#featureEnd = end;
   }
 
-  /** Decision i's recorded feature values (a copy). */
-  featuresOf(i: number): Float64Array {
-    return this.featureValues.slice(this.featureStarts[i], this.featureStarts[i + 1]);
+  /** Decision i's feature values as recorded with its tick, in `slots` order (a copy). */
+  featuresOf(i: number, slots: Int32Array): Float64Array {
+    const start = this.tickFeatureStarts[this.ticks[i] as number] as number;
+    const out = new Float64Array(slots.length);
+    for (let j = 0; j < slots.length; j++)
+      out[j] = this.featureValues[start + (slots[j] as number)] as number;
+    return out;
   }
 
   /** Starts a tick (entry `index` of `batch`); the decisions pushed next belong to it. */
@@ -91,8 +94,5 @@ export class PendingDecisions {
     const ticks = new Int32Array(size);
     ticks.set(this.ticks);
     this.ticks = ticks;
-    const starts = new Int32Array(size + 1);
-    starts.set(this.featureStarts);
-    this.featureStarts = starts;
   }
 }

@@ -29,6 +29,7 @@ function signal(strategy: string, instrument: string, entryId: string, side: -1 
     instrument,
     stream: `ticks:${instrument}`,
     entryId,
+    tickIndex: 0,
     entryMs: 1,
     tickTs: 2,
     cid: 'c\u0001"é\u{1F600}',

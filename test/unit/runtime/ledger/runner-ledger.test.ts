@@ -14,6 +14,7 @@ const signal = (over: Partial<SignalRecord> = {}): SignalRecord => ({
   instrument: 'BTC-USD',
   stream: 'ticks:BTC-USD',
   entryId: '1700000000000-0',
+  tickIndex: 0,
   entryMs: 1_700_000_000_000,
   tickTs: 1_700_000_000_000,
   cid: 'c-1',

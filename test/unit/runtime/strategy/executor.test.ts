@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureStore } from '../../../../runtime/src/features/feature-store.ts';
 import { encodeTick } from '../../../../runtime/src/ingest/tick-format.ts';
-import { Executor, type StreamBatch } from '../../../../runtime/src/strategy/executor.ts';
+import {
+  Executor,
+  type SignalRecord,
+  type StreamBatch,
+} from '../../../../runtime/src/strategy/executor.ts';
 import {
   LinearPredictor,
   type Predictor,
@@ -46,8 +50,18 @@ class CountingPredictor implements Predictor {
   }
 }
 
-const executor = (predictors: Predictor[] = [], now = () => 0) =>
-  new Executor({ features: new FeatureStore(), predictors: new StaticPredictors(predictors), now });
+const executor = (predictors: Predictor[] = [], now = () => 0, recordFeatures = false) =>
+  new Executor({
+    features: new FeatureStore(),
+    predictors: new StaticPredictors(predictors),
+    now,
+    recordFeatures,
+  });
+
+/** A signal without its place in the read it came from (which moves with batch boundaries). */
+const decisionOf = ({ tickIndex: _, ...decision }: SignalRecord) => decision;
+/** The tick number of a test tick's entry id (batch() numbers them from 1000 ms). */
+const tickOf = (s: SignalRecord) => Number(s.entryId.split('-')[0]) - 1_000;
 
 describe('executor', () => {
   it('waits for warm-up, then signals only when the target changes, with the tick correlation id', async () => {
@@ -78,10 +92,12 @@ describe('executor', () => {
     const b = [];
     for (let i = 0; i < 200; i += 7)
       b.push(...(await pieces.process([batch(i, Math.min(7, 200 - i))])).signals);
-    expect(b).toEqual(a);
+    expect(b.map(decisionOf)).toEqual(a.map(decisionOf));
+    expect(a.map((s) => s.tickIndex)).toEqual(a.map(tickOf));
+    expect(b.map((s) => s.tickIndex)).toEqual(b.map((s) => tickOf(s) % 7));
   });
 
-  it('decides a batch larger than its scratch columns exactly as tick by tick', async () => {
+  it('decides a batch larger than its scratch columns exactly as tick by tick, features included', async () => {
     // 6 strategies x 400 ticks: more decisions than the pending columns start with (1024).
     const config = shardConfig(
       ['a', 'b', 'c', 'd', 'e', 'f'].map((n, i) =>
@@ -96,15 +112,19 @@ describe('executor', () => {
         }),
       ),
     );
-    const whole = executor();
+    const whole = executor([], () => 0, true);
     whole.apply(config);
     const r = await whole.process([batch(0, 400)]);
     expect(r.decisions).toBeGreaterThan(1024);
-    const single = executor();
+    const single = executor([], () => 0, true);
     single.apply(config);
     const expected = [];
     for (let i = 0; i < 400; i++) expected.push(...(await single.process([batch(i, 1)])).signals);
-    expect(r.signals).toEqual(expected);
+    expect(r.signals.map(decisionOf)).toEqual(expected.map(decisionOf));
+    // Features included: each signal's (return_5, zscore_20) are its own tick's, as a batch of
+    // that one tick records them (and they differ between ticks, so a mix-up would show).
+    expect(r.signals.every((s) => s.features?.length === 2)).toBe(true);
+    expect(new Set(r.signals.map((s) => s.features?.join())).size).toBeGreaterThan(1);
   });
 
   it('scores every strategy that shares a model in one call per batch, one row per tick and instrument', async () => {
