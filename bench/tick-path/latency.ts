@@ -142,6 +142,8 @@ export async function measureLatency(
         spoolDir: job.ledger.spoolDir,
         redisUrl: job.redisUrl,
         outbox: runnerKeys(job.namespace, 0).ledgerOutbox,
+        deadLetters: runnerKeys(job.namespace, 0).deadLetters,
+        shard: 0,
         consumer: 'bench-live',
         log,
       })

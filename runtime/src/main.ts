@@ -59,6 +59,8 @@ export async function startRunner(config: RunnerConfig): Promise<RunningRunner> 
         spoolDir: config.spoolDir,
         redisUrl: config.redisUrl,
         outbox: runnerKeys(config.namespace, config.shard).ledgerOutbox,
+        deadLetters: runnerKeys(config.namespace, config.shard).deadLetters,
+        shard: config.shard,
         consumer: config.consumer,
         outboxMaxEntries: config.ledgerOutboxMax,
         log,

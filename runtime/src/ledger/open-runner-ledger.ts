@@ -18,6 +18,9 @@ export interface RunnerLedgerOptions {
   spoolDir: string;
   redisUrl: string;
   outbox: string;
+  /** The shard's dead-letter stream (undecodable outbox entries go there), and its shard. */
+  deadLetters: string;
+  shard: number;
   consumer: string;
   /** Called with the shipper thread's state (back-pressure, running totals) as it changes. */
   onState?: (backpressure: boolean, counters: ShipperCounters) => void;
@@ -52,6 +55,8 @@ export async function openRunnerLedger(o: RunnerLedgerOptions): Promise<OpenRunn
     spoolDir: o.spoolDir,
     redisUrl: o.redisUrl,
     outbox: o.outbox,
+    deadLetters: o.deadLetters,
+    shard: o.shard,
     consumer: o.consumer,
     flushIntervalMs: o.flushIntervalMs ?? 2_000,
     outboxMaxEntries: o.outboxMaxEntries ?? DEFAULT_OUTBOX_MAX_ENTRIES,

@@ -74,22 +74,51 @@ export function encodeOutboxRows(rows: LedgerRows): string {
   return JSON.stringify(out);
 }
 
+/** The rows of an outbox entry; throws an Error naming what is wrong when they are not rows. */
 export function decodeOutboxRows(text: string): LedgerRows {
-  const parsed = JSON.parse(text) as Encoded | LedgerRows;
-  if (!('v' in parsed)) return parsed; // rows as objects: an entry from before version 2
-  if (parsed.v !== 2) throw new Error(`outbox entry: format version ${parsed.v} is not 2`);
+  const parsed = JSON.parse(text) as unknown;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('outbox entry: rows must be a JSON object');
+  if (!('v' in parsed)) return checkedObjectRows(parsed); // an entry from before version 2
+  const encoded = parsed as Encoded;
+  if (encoded.v !== 2) throw new Error(`outbox entry: format version ${encoded.v} is not 2`);
+  if (!Array.isArray(encoded.keys)) throw new Error('outbox entry: keys must be an array');
   const rows: LedgerRows = {};
   for (const table of Object.keys(COLUMNS) as WritableTable[]) {
-    const list = parsed[table];
-    if (!Array.isArray(list)) continue;
+    const list = encoded[table];
+    if (list === undefined || (table === 'signals' && list === 'derived')) continue;
+    if (!Array.isArray(list)) throw new Error(`outbox entry: ${table} must be an array of rows`);
     const columns = COLUMNS[table];
-    (rows as Record<string, unknown[]>)[table] = (list as unknown[][]).map((values) => {
+    (rows as Record<string, unknown[]>)[table] = list.map((values: unknown, r) => {
+      if (!Array.isArray(values) || values.length !== columns.length)
+        throw new Error(
+          `outbox entry: ${table}[${r}] must be an array of ${columns.length} values (its columns)`,
+        );
       const row: Record<string, unknown> = {};
       for (let i = 0; i < columns.length; i++) row[columns[i] as string] = values[i];
-      if (table === 'decisions') row.feature_keys = parsed.keys[values[FEATURE_KEYS] as number];
+      if (table === 'decisions') {
+        const keys = encoded.keys[values[FEATURE_KEYS] as number];
+        if (!Array.isArray(keys))
+          throw new Error(`outbox entry: decisions[${r}].feature_keys is not an index into keys`);
+        row.feature_keys = keys;
+      }
       return row;
     });
   }
-  if (parsed.signals === 'derived') rows.signals = (rows.decisions ?? []).map(signalOfDecision);
+  if (encoded.signals === 'derived') rows.signals = (rows.decisions ?? []).map(signalOfDecision);
   return rows;
+}
+
+/** Version 1 (rows as JSON objects): known tables only, each an array of objects. */
+function checkedObjectRows(parsed: object): LedgerRows {
+  for (const [table, list] of Object.entries(parsed)) {
+    if (!Object.hasOwn(COLUMNS, table))
+      throw new Error(`outbox entry: ${table} is not a ledger table`);
+    if (
+      !Array.isArray(list) ||
+      !list.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))
+    )
+      throw new Error(`outbox entry: ${table} must be an array of row objects`);
+  }
+  return parsed as LedgerRows;
 }

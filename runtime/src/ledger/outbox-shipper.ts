@@ -9,6 +9,11 @@
 // falling behind a busy runner for good. Up to `maxInFlight` entries are read and not yet
 // durable; after a read that found fewer than `count`, the shipper pauses `gatherMs`, so a
 // runner committing hundreds of batches a second costs it a few reads a second, not one each.
+//
+// An entry whose rows cannot be decoded (not the outbox format, an unknown version) would fail
+// every write it is part of, and in every later life: it goes to the shard's dead-letter stream
+// (reason `undecodable_ledger_rows`, with its fields) in the same transaction that acknowledges
+// the entries read with it, once their rows are durable.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { toStreamEntries } from '../ingest/stream-replies.ts';
@@ -20,6 +25,9 @@ export interface OutboxShipperOptions {
   redis: Redis;
   stream: string;
   consumer: string;
+  /** Where undecodable entries go (the shard's dead-letter stream), and the shard they name. */
+  deadLetterStream: string;
+  shard: number;
   /** Resolves when the rows are durable (LedgerWriter.write). */
   write: (rows: LedgerRows) => Promise<void>;
   log: Logger;
@@ -34,11 +42,14 @@ export interface OutboxShipperOptions {
 }
 
 export const OUTBOX_GROUP = 'ledger-shipper';
+export const UNDECODABLE_REASON = 'undecodable_ledger_rows';
+const DEAD_LETTER_MAXLEN = 100_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class OutboxShipper {
   readonly #o: Required<OutboxShipperOptions>;
-  readonly counters = { entries: 0, failures: 0 };
+  /** Entries shipped, dead-lettered (also counted in entries), and failed reads and ships. */
+  readonly counters = { entries: 0, deadLettered: 0, failures: 0 };
   #stopping = false;
   #loop: Promise<void> | undefined;
   /** Writes not yet durable, and how many entries they carry. */
@@ -112,14 +123,40 @@ export class OutboxShipper {
   async #shipNow(entries: TickEntry[]): Promise<void> {
     const o = this.#o;
     try {
-      await o.write(rowsOf(entries));
+      const { rows, undecodable } = rowsOf(entries);
+      if (Object.keys(rows).length > 0) await o.write(rows);
       const ids = entries.map((e) => e.id);
-      await o.redis
-        .multi()
+      const done = o.redis.multi();
+      for (const u of undecodable) {
+        o.log.error(
+          { entry: u.id, stream: o.stream, reason: UNDECODABLE_REASON, err: u.message },
+          'ledger outbox entry cannot be decoded; moved to the dead-letter stream',
+        );
+        done.xadd(
+          o.deadLetterStream,
+          'MAXLEN',
+          '~',
+          DEAD_LETTER_MAXLEN,
+          '*',
+          ...[
+            ...['stream', o.stream, 'entry', u.id, 'shard', String(o.shard)],
+            ...[
+              'reason',
+              UNDECODABLE_REASON,
+              'message',
+              u.message,
+              'fields',
+              JSON.stringify(u.fields),
+            ],
+          ],
+        );
+      }
+      await done
         .xack(o.stream, OUTBOX_GROUP, ...ids)
         .xdel(o.stream, ...ids)
         .exec();
       this.counters.entries += entries.length;
+      this.counters.deadLettered += undecodable.length;
     } catch (err) {
       // Left pending: the next life of this shipper reads them again.
       this.counters.failures++;
@@ -128,18 +165,40 @@ export class OutboxShipper {
   }
 }
 
-/** The rows of outbox entries, table by table, in entry order. */
-function rowsOf(entries: TickEntry[]): LedgerRows {
+/** An outbox entry that holds no rows the shipper can read, and why. */
+export interface UndecodableEntry {
+  id: string;
+  message: string;
+  fields: string[];
+}
+
+/**
+ * The rows of outbox entries, table by table, in entry order, and the entries that cannot be
+ * decoded. An entry deleted before it was read (null fields: a previous life shipped it) has none.
+ */
+export function rowsOf(entries: readonly TickEntry[]): {
+  rows: LedgerRows;
+  undecodable: UndecodableEntry[];
+} {
   const rows: LedgerRows = {};
-  for (const { fields } of entries) {
-    const text = fields?.[fields.indexOf('rows') + 1];
-    if (!text) continue;
-    const batch = decodeOutboxRows(text);
+  const undecodable: UndecodableEntry[] = [];
+  for (const { id, fields } of entries) {
+    if (!fields) continue;
+    const at = fields.indexOf('rows');
+    let batch: LedgerRows;
+    try {
+      if (at < 0 || at % 2 !== 0 || at + 1 >= fields.length)
+        throw new Error('the entry has no rows field');
+      batch = decodeOutboxRows(fields[at + 1] as string);
+    } catch (err) {
+      undecodable.push({ id, message: err instanceof Error ? err.message : String(err), fields });
+      continue;
+    }
     for (const [table, list] of Object.entries(batch) as [keyof LedgerRows, never[]][]) {
       const into = (rows[table] ?? []) as unknown[];
       into.push(...list);
       (rows as Record<string, unknown[]>)[table] = into;
     }
   }
-  return rows;
+  return { rows, undecodable };
 }

@@ -17,7 +17,14 @@ import { LedgerWriter } from './writer.ts';
 /** The runner ledger's options as the thread gets them: defaults applied, the logger's level. */
 export type ShipperThreadData = Pick<
   RunnerLedgerOptions,
-  'clickhouseUrl' | 'database' | 'spoolDir' | 'redisUrl' | 'outbox' | 'consumer'
+  | 'clickhouseUrl'
+  | 'database'
+  | 'spoolDir'
+  | 'redisUrl'
+  | 'outbox'
+  | 'deadLetters'
+  | 'shard'
+  | 'consumer'
 > &
   Required<Pick<RunnerLedgerOptions, 'flushIntervalMs' | 'outboxMaxEntries'>> & {
     logLevel: string;
@@ -29,8 +36,10 @@ export type ShipperThreadMessage =
   | { type: 'stopped'; counters: ShipperCounters };
 
 export type ShipperCounters = LedgerWriter['counters'] & {
-  /** Outbox entries shipped so far. */
+  /** Outbox entries shipped so far (dead-lettered ones included). */
   outboxEntries: number;
+  /** Outbox entries whose rows could not be decoded, moved to the dead-letter stream. */
+  outboxDeadLettered: number;
   /** Entries in the outbox when last measured (every 250 ms): committed, not yet shipped. */
   outboxLength: number;
 };
@@ -57,6 +66,8 @@ redis.on('error', (err) => log.warn({ err }, 'ledger redis connection error'));
 const shipper = new OutboxShipper({
   redis,
   stream: data.outbox,
+  deadLetterStream: data.deadLetters,
+  shard: data.shard,
   consumer: data.consumer,
   write: (rows) => writer.write(rows),
   log,
@@ -65,6 +76,7 @@ let outboxLength = 0;
 const counters = (): ShipperCounters => ({
   ...writer.counters,
   outboxEntries: shipper.counters.entries,
+  outboxDeadLettered: shipper.counters.deadLettered,
   outboxLength,
 });
 const backpressure = () =>

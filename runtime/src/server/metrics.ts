@@ -1,6 +1,7 @@
 // The runner's Prometheus metrics: one registry per runner (not prom-client's global one), so
 // tests and benchmarks can run several runners in one process.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { UNDECODABLE_REASON } from '../ledger/outbox-shipper.ts';
 import { TickHistogram } from './tick-histogram.ts';
 
 const LATENCY_BUCKETS = [
@@ -31,7 +32,7 @@ export class RunnerMetrics {
   readonly ledgerInsertFailures;
   readonly ledgerBackpressure;
   readonly ledgerOutboxLength;
-  #ledgerSeen = { written: 0, spooled: 0, replayed: 0, failures: 0 };
+  #ledgerSeen = { written: 0, spooled: 0, replayed: 0, failures: 0, deadLettered: 0 };
   #featureReads = 0;
   #featureComputations = 0;
 
@@ -177,6 +178,7 @@ export class RunnerMetrics {
       rowsReplayed: number;
       insertFailures: number;
       outboxLength: number;
+      outboxDeadLettered: number;
     },
   ): void {
     const seen = this.#ledgerSeen;
@@ -188,11 +190,17 @@ export class RunnerMetrics {
     add('replayed', totals.rowsReplayed, seen.replayed);
     if (totals.insertFailures > seen.failures)
       this.ledgerInsertFailures.inc(totals.insertFailures - seen.failures);
+    if (totals.outboxDeadLettered > seen.deadLettered)
+      this.deadLetters.inc(
+        { reason: UNDECODABLE_REASON },
+        totals.outboxDeadLettered - seen.deadLettered,
+      );
     this.#ledgerSeen = {
       written: totals.rowsWritten,
       spooled: totals.rowsSpooled,
       replayed: totals.rowsReplayed,
       failures: totals.insertFailures,
+      deadLettered: totals.outboxDeadLettered,
     };
     this.ledgerBackpressure.set(backpressure ? 1 : 0);
     this.ledgerOutboxLength.set(totals.outboxLength);

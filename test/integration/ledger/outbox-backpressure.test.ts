@@ -39,6 +39,8 @@ describe('ledger outbox bound', () => {
       spoolDir,
       redisUrl,
       outbox,
+      deadLetters: `${outbox}:dlq`,
+      shard: 0,
       consumer: 'test',
       outboxMaxEntries: 5,
       log: pino({ level: 'silent' }),

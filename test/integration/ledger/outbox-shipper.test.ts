@@ -46,6 +46,8 @@ function shipper(stream: string, consumer: string, write: (rows: LedgerRows) => 
     redis,
     stream,
     consumer,
+    deadLetterStream: `${stream}:dlq`,
+    shard: 3,
     write,
     log: pino({ level: 'silent' }),
     count: 2,
@@ -81,7 +83,7 @@ describe('OutboxShipper', () => {
     for (const w of held.writes) w.durable();
     await s.stop();
     expect(await redis.xlen(stream)).toBe(0);
-    expect(s.counters).toEqual({ entries: 5, failures: 0 });
+    expect(s.counters).toEqual({ entries: 5, deadLettered: 0, failures: 0 });
   });
 
   it('holds at most maxInFlight entries that are not yet durable', async () => {
@@ -129,5 +131,52 @@ describe('OutboxShipper', () => {
     await second.stop();
     expect(await redis.xlen(stream)).toBe(0);
     expect(await pending(stream)).toBe(0);
+  });
+
+  it('moves an entry it cannot decode to the dead-letter stream, and ships the rest', async () => {
+    const stream = `test:outbox:${randomBytes(3).toString('hex')}`;
+    await commit(stream, 'r0');
+    const bad = await redis.xadd(stream, '*', 'rows', '{"v":9,"keys":[]}');
+    const noRows = await redis.xadd(stream, '*', 'other', 'x');
+    await commit(stream, 'r1');
+    const held = heldWrites();
+    const s = shipper(stream, 'c', held.write);
+    s.start();
+    await eventually('the good rows handed to the writer', () =>
+      held.shipped().length === 2 ? true : undefined,
+    );
+    // Nothing is dead-lettered or acknowledged before the rows read with it are durable.
+    expect(await redis.xlen(`${stream}:dlq`)).toBe(0);
+    for (const w of held.writes) w.durable();
+    await eventually('every entry acknowledged and deleted', async () =>
+      (await redis.xlen(stream)) === 0 ? true : undefined,
+    );
+    await s.stop();
+    expect(held.shipped()).toEqual(['r0', 'r1']);
+    expect(await pending(stream)).toBe(0);
+    const letters = (await redis.xrange(`${stream}:dlq`, '-', '+')).map(([, f]) => {
+      const o: Record<string, string> = {};
+      for (let i = 0; i < f.length; i += 2) o[f[i] as string] = f[i + 1] as string;
+      return o;
+    });
+    expect(letters).toEqual([
+      {
+        stream,
+        entry: bad,
+        shard: '3',
+        reason: 'undecodable_ledger_rows',
+        message: 'outbox entry: format version 9 is not 2',
+        fields: JSON.stringify(['rows', '{"v":9,"keys":[]}']),
+      },
+      {
+        stream,
+        entry: noRows,
+        shard: '3',
+        reason: 'undecodable_ledger_rows',
+        message: 'the entry has no rows field',
+        fields: JSON.stringify(['other', 'x']),
+      },
+    ]);
+    expect(s.counters).toEqual({ entries: 4, deadLettered: 2, failures: 0 });
   });
 });

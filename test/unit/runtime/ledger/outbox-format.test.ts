@@ -61,4 +61,25 @@ describe('outbox rows', () => {
     const ratio = encodeOutboxRows(rows).length / JSON.stringify(rows).length;
     expect(ratio).toBeLessThan(0.6);
   });
+
+  it('refuse what is not rows, naming what is wrong', () => {
+    const v2 = (body: object) => JSON.stringify({ v: 2, keys: [['ret_1']], ...body });
+    const cases: [string, string][] = [
+      ['not json', 'JSON'],
+      ['[1,2]', 'rows must be a JSON object'],
+      ['null', 'rows must be a JSON object'],
+      ['{"trades":[]}', 'trades is not a ledger table'],
+      ['{"fills":[1]}', 'fills must be an array of row objects'],
+      [v2({ fills: {} }), 'fills must be an array of rows'],
+      [v2({ fills: [[1, 2]] }), 'fills[0] must be an array of'],
+      [JSON.stringify({ v: 2 }), 'keys must be an array'],
+    ];
+    for (const [text, message] of cases) expect(() => decodeOutboxRows(text)).toThrow(message);
+    // A decision pointing past the key lists.
+    const one = JSON.parse(encodeOutboxRows({ decisions: [decision({ id: 'a' })] }));
+    one.keys = [];
+    expect(() => decodeOutboxRows(JSON.stringify(one))).toThrow(
+      'decisions[0].feature_keys is not an index into keys',
+    );
+  });
 });
