@@ -47,6 +47,8 @@ function signalsDerived(decisions: DecisionRow[] = [], signals: SignalRow[] = []
 export function encodeOutboxRows(rows: LedgerRows): string {
   const out: Encoded = { v: 2, keys: [] };
   const keyIndex = new Map<string, number>();
+  // Decisions of one strategy share its key list: found by identity without joining it.
+  const keyIndexOf = new Map<readonly string[], number>();
   const derived = signalsDerived(rows.decisions, rows.signals);
   for (const table of Object.keys(COLUMNS) as WritableTable[]) {
     const list = rows[table] as Record<string, unknown>[] | undefined;
@@ -59,12 +61,13 @@ export function encodeOutboxRows(rows: LedgerRows): string {
     out[table] = list.map((row) => {
       const values = columns.map((c) => row[c]);
       if (table === 'decisions') {
-        const keys = row.feature_keys as string[];
-        const id = keys.join('\n');
-        let index = keyIndex.get(id);
+        const keys = row.feature_keys as readonly string[];
+        let index = keyIndexOf.get(keys);
         if (index === undefined) {
-          index = out.keys.push(keys) - 1;
+          const id = keys.join('\n');
+          index = keyIndex.get(id) ?? out.keys.push([...keys]) - 1;
           keyIndex.set(id, index);
+          keyIndexOf.set(keys, index);
         }
         values[FEATURE_KEYS] = index;
       }

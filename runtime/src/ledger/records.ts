@@ -13,7 +13,8 @@ export interface DecisionRow {
   model_digest: string;
   feature_set: string;
   /** Feature keys and values exactly as scored, in the strategy's declared order. */
-  feature_keys: string[];
+  /** Shared with the strategy (and every decision of it): not copied per decision. */
+  feature_keys: readonly string[];
   feature_values: number[];
   rules_version: string;
   /** null when the strategy has no rules / no model (or the model fell back). */

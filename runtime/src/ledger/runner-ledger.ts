@@ -43,7 +43,7 @@ export function decisionRow(d: LedgerDecision): DecisionRow {
     generation: s.generation,
     model_digest: s.modelDigest,
     feature_set: s.featureSet,
-    feature_keys: [...d.featureKeys],
+    feature_keys: d.featureKeys,
     feature_values: Array.from(d.featureValues, (v) => (Number.isFinite(v) ? v : 0)),
     rules_version: d.rulesVersion,
     rule_score: score(s.ruleScore),
