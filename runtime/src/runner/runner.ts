@@ -45,10 +45,10 @@ export interface RunnerOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const rulesVersions = new WeakMap<object, string>();
-/** rulesVersion, once per resolved strategy config. */
 const NO_SIGNALS: readonly SignalRecord[] = [];
 
+const rulesVersions = new WeakMap<object, string>();
+/** rulesVersion, once per resolved strategy config. */
 function rulesVersionOf(config: Parameters<typeof rulesVersion>[0]): string {
   let v = rulesVersions.get(config);
   if (v === undefined) {
