@@ -1,7 +1,7 @@
 // Benchmark of the ledger on the tick path: the runner with the tick-path fleet (100 strategies,
 // 20 instruments) consumes live while `flotilla feed` publishes 5,000 ticks/s, once without a
 // ledger and once writing every decision, signal, fill, P&L event, equity point and outcome to
-// a real clickhouse-server (through the outbox and the spooling writer), alternating, three
+// a real clickhouse-server (through the outbox and the spooling writer), alternating, five
 // rounds of 30 s, each run in a fresh Node process. Prints rows/s into ClickHouse and tick latency
 // p50/p99 (commit time in us, see subMsLatency) side by side; the target is a p99 at most 20%
 // above the run without a ledger.
@@ -29,7 +29,12 @@ const RATE = 5_000;
  * where its window falls; in 10 s runs that alone moved the ratio by 0.2-0.3.
  */
 const SECONDS = 30;
-const ROUNDS = 3;
+/**
+ * Rounds per configuration. One round's p99 moves by 0.4-1 ms from round to round on 2 shared
+ * cores (the ratio of one pair ranged 1.00-1.67 on one day): the median of 5 is steadier than
+ * of 3, for about 7 minutes in all.
+ */
+const ROUNDS = 5;
 /** clickhouse-server's nice value: see the top of this file. */
 const CLICKHOUSE_NICENESS = 19;
 const median = (xs: number[]) => {
