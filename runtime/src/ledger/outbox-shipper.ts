@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { toStreamEntries } from '../ingest/stream-replies.ts';
 import type { TickEntry } from '../ingest/tick-batch.ts';
+import { DEAD_LETTER_MAXLEN, deadLetterFields } from '../signals/dead-letter.ts';
 import type { LedgerRows } from './batching.ts';
 import { decodeOutboxRows } from './outbox-format.ts';
 
@@ -43,7 +44,6 @@ export interface OutboxShipperOptions {
 
 export const OUTBOX_GROUP = 'ledger-shipper';
 export const UNDECODABLE_REASON = 'undecodable_ledger_rows';
-const DEAD_LETTER_MAXLEN = 100_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class OutboxShipper {
@@ -132,24 +132,17 @@ export class OutboxShipper {
           { entry: u.id, stream: o.stream, reason: UNDECODABLE_REASON, err: u.message },
           'ledger outbox entry cannot be decoded; moved to the dead-letter stream',
         );
-        done.xadd(
-          o.deadLetterStream,
-          'MAXLEN',
-          '~',
-          DEAD_LETTER_MAXLEN,
-          '*',
-          ...[
-            ...['stream', o.stream, 'entry', u.id, 'shard', String(o.shard)],
-            ...[
-              'reason',
-              UNDECODABLE_REASON,
-              'message',
-              u.message,
-              'fields',
-              JSON.stringify(u.fields),
-            ],
-          ],
+        const letter = deadLetterFields(
+          {
+            stream: o.stream,
+            entryId: u.id,
+            reason: UNDECODABLE_REASON,
+            message: u.message,
+            fields: u.fields,
+          },
+          o.shard,
         );
+        done.xadd(o.deadLetterStream, 'MAXLEN', '~', DEAD_LETTER_MAXLEN, '*', ...letter);
       }
       await done
         .xack(o.stream, OUTBOX_GROUP, ...ids)

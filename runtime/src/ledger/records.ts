@@ -12,8 +12,10 @@ export interface DecisionRow {
   generation: number;
   model_digest: string;
   feature_set: string;
-  /** Feature keys and values exactly as scored, in the strategy's declared order. */
-  /** Shared with the strategy (and every decision of it): not copied per decision. */
+  /**
+   * Feature keys and values exactly as scored, in the strategy's declared order (the keys are
+   * the strategy's own list, shared by its decisions, not a copy per decision).
+   */
   feature_keys: readonly string[];
   feature_values: number[];
   rules_version: string;

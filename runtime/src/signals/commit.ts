@@ -11,6 +11,7 @@ import { RedisError } from '../errors.ts';
 import type { AckBatch } from '../ingest/tick-batch.ts';
 import type { BatchResult } from '../strategy/executor.ts';
 import { encodeTarget } from '../strategy/target.ts';
+import { DEAD_LETTER_MAXLEN, deadLetterFields } from './dead-letter.ts';
 import { encodeSignal, signalStream } from './signal-format.ts';
 
 export interface CommitKeys {
@@ -24,8 +25,6 @@ export interface CommitKeys {
   /** The shard's ledger outbox stream, when the runner keeps a ledger. */
   outbox?: string;
 }
-
-const DEAD_LETTER_MAXLEN = 100_000;
 
 /**
  * ARGV: the batch as JSON ({signals: [[stream, field, value, ...]], targets: [[key, field,
@@ -81,10 +80,7 @@ export async function commitBatch(
     byInstrument.set(s.instrument, encodeTarget(s.target));
     targets.set(s.strategy, byInstrument);
   }
-  const deadLetters = result.deadLetters.map((d) => [
-    ...['stream', d.stream, 'entry', d.entryId, 'shard', String(keys.shard)],
-    ...['reason', d.reason, 'message', d.message, 'fields', JSON.stringify(d.fields)],
-  ]);
+  const deadLetters = result.deadLetters.map((d) => deadLetterFields(d, keys.shard));
   const batch = JSON.stringify({
     signals,
     targets: [...targets].map(([strategy, t]) => [keys.targetsKey(strategy), ...[...t].flat()]),
