@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { afterAll } from 'vitest';
 import type { ShardConfig } from '../../operator/src/api/shard/shard-config.ts';
 import { FeatureStore } from '../../runtime/src/features/feature-store.ts';
 import { marketTicks } from '../../runtime/src/feed/market.ts';
@@ -108,6 +109,15 @@ export const signalKey = (s: {
   `${s.instrument}|${s.entry ?? s.entryId}|${s.id ?? s.decisionId}|${s.side ?? ['short', 'flat', 'long'][(s.target?.side ?? 0) + 1]}|${s.units ?? s.target?.units}`;
 
 export const newRedis = (url: string) => new Redis(url, { maxRetriesPerRequest: 3 });
+
+/** A client of the suite's redis-server for its tests, quit after them (call at module level). */
+export function useRedis(url: string): Redis {
+  const redis = newRedis(url);
+  afterAll(async () => {
+    await redis.quit();
+  });
+  return redis;
+}
 
 /** Instrument names no other test uses. */
 export const uniqueInstruments = (...names: string[]) => {

@@ -159,7 +159,7 @@ export class OutboxShipper {
 }
 
 /** An outbox entry that holds no rows the shipper can read, and why. */
-export interface UndecodableEntry {
+interface UndecodableEntry {
   id: string;
   message: string;
   fields: string[];
@@ -169,7 +169,7 @@ export interface UndecodableEntry {
  * The rows of outbox entries, table by table, in entry order, and the entries that cannot be
  * decoded. An entry deleted before it was read (null fields: a previous life shipped it) has none.
  */
-export function rowsOf(entries: readonly TickEntry[]): {
+function rowsOf(entries: readonly TickEntry[]): {
   rows: LedgerRows;
   undecodable: UndecodableEntry[];
 } {

@@ -7,23 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { openRunnerLedger } from '../../../runtime/src/ledger/open-runner-ledger.ts';
 import type { ShipperCounters } from '../../../runtime/src/ledger/shipper-thread.ts';
 import { eventually } from '../../harness/eventually.ts';
 import { freePort } from '../../harness/free-port.ts';
-import { newRedis } from '../../harness/runner.ts';
+import { useRedis } from '../../harness/runner.ts';
 
 const redisUrl = inject('redisUrl');
-let redis: Redis;
-beforeAll(() => {
-  redis = newRedis(redisUrl);
-});
-afterAll(async () => {
-  await redis.quit();
-});
+const redis = useRedis(redisUrl);
 
 const settled = (p: Promise<void>, ms: number) =>
   Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);

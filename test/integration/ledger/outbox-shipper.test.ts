@@ -4,22 +4,15 @@
 // once their rows are durable, holds at most `maxInFlight` entries, and ships its own pending
 // entries (a previous life's) before new ones.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { LedgerRows } from '../../../runtime/src/ledger/batching.ts';
 import { OUTBOX_GROUP, OutboxShipper } from '../../../runtime/src/ledger/outbox-shipper.ts';
 import { eventually } from '../../harness/eventually.ts';
-import { newRedis } from '../../harness/runner.ts';
+import { useRedis } from '../../harness/runner.ts';
 
 const redisUrl = inject('redisUrl');
-let redis: Redis;
-beforeAll(() => {
-  redis = newRedis(redisUrl);
-});
-afterAll(async () => {
-  await redis.quit();
-});
+const redis = useRedis(redisUrl);
 
 /** An outbox entry as the runner's commit writes it: one signal row named `id`. */
 async function commit(stream: string, id: string): Promise<void> {

@@ -1,23 +1,16 @@
 // The batch commit against a real redis-server: one script writes signals, the last target per
 // strategy and instrument, dead letters byte for byte, and acknowledges every entry read.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { toEntries } from '../../../runtime/src/ingest/stream-replies.ts';
 import { ackBatch } from '../../../runtime/src/ingest/tick-batch.ts';
 import { commitBatch } from '../../../runtime/src/signals/commit.ts';
 import { decodeSignal, signalStream } from '../../../runtime/src/signals/signal-format.ts';
 import { emptyBatchResult, type SignalRecord } from '../../../runtime/src/strategy/executor.ts';
-import { newRedis } from '../../harness/runner.ts';
+import { useRedis } from '../../harness/runner.ts';
 
 const redisUrl = inject('redisUrl');
-let redis: Redis;
-beforeAll(() => {
-  redis = newRedis(redisUrl);
-});
-afterAll(async () => {
-  await redis.quit();
-});
+const redis = useRedis(redisUrl);
 
 const tag = () => randomBytes(3).toString('hex');
 

@@ -1,8 +1,7 @@
 // One strategy that throws is quarantined; the others' signals are exactly what they would be
 // without it.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type {
   CompiledStrategy,
   StrategyStages,
@@ -10,23 +9,17 @@ import type {
 import { shardConfig, shardStrategy } from '../../fixtures/shard.ts';
 import {
   feed,
-  newRedis,
   readSignals,
   replaySignals,
   signalKey,
   testRunner,
   uniqueInstruments,
+  useRedis,
   waitProcessed,
 } from '../../harness/runner.ts';
 
 const redisUrl = inject('redisUrl');
-let redis: Redis;
-beforeAll(() => {
-  redis = newRedis(redisUrl);
-});
-afterAll(async () => {
-  await redis.quit();
-});
+const redis = useRedis(redisUrl);
 
 /** Stages whose rule score throws, as a faulty plugin would. */
 const exploding = (s: CompiledStrategy): StrategyStages =>

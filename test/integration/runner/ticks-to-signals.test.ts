@@ -1,30 +1,23 @@
 // A runner against a real redis-server: fed ticks become signals whose ids, targets and
 // correlation ids match an offline replay of the same ticks through the same executor.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { LinearPredictor, StaticPredictors } from '../../../runtime/src/strategy/predictor.ts';
 import { shardConfig, shardStrategy } from '../../fixtures/shard.ts';
 import {
   feed,
-  newRedis,
   readSignals,
   readStream,
   replaySignals,
   signalKey,
   testRunner,
   uniqueInstruments,
+  useRedis,
   waitProcessed,
 } from '../../harness/runner.ts';
 
 const redisUrl = inject('redisUrl');
-let redis: Redis;
-beforeAll(() => {
-  redis = newRedis(redisUrl);
-});
-afterAll(async () => {
-  await redis.quit();
-});
+const redis = useRedis(redisUrl);
 
 describe('runner: ticks in, signals out', () => {
   it('emits the signals an offline replay predicts, with derived ids, correlation ids and model digests', async () => {
