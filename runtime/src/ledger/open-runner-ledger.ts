@@ -1,12 +1,11 @@
-// The runner's ledger, opened: the paper broker and decision records (RunnerLedger) on the
-// runner's thread, and the I/O (migrations, the outbox shipper, the spooling writer into
-// ClickHouse) on a worker thread of its own (shipper-thread.ts). While ClickHouse is unreachable
+// The runner's ledger, opened: decision records and the tape (RunnerLedger) on the runner's
+// thread, and the rest on a worker thread of its own (shipper-thread.ts): migrations, the outbox
+// shipper with the paper broker that executes the tapes, and the spooling writer into ClickHouse. While ClickHouse is unreachable
 // migrations are retried there and rows wait in the outbox (in Redis, with the ticks) or the
 // spool; a full spool, or an outbox of `outboxMaxEntries`, holds the runner's reads
 // (back-pressure).
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { PaperBroker } from '../execution/paper-broker.ts';
 import { ledgerClient } from '../forensics/ledger-client.ts';
 import { DEFAULT_OUTBOX_MAX_ENTRIES } from './backpressure.ts';
 import { RunnerLedger } from './runner-ledger.ts';
@@ -83,7 +82,7 @@ export async function openRunnerLedger(o: RunnerLedgerOptions): Promise<OpenRunn
   thread.on('error', (err) => o.log.error({ err }, 'ledger shipper thread failed'));
   const client = ledgerClient(o.clickhouseUrl);
   return {
-    ledger: new RunnerLedger(new PaperBroker(), () =>
+    ledger: new RunnerLedger(() =>
       backpressure ? new Promise<void>((r) => writable.push(r)) : Promise.resolve(),
     ),
     client,

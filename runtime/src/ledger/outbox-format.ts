@@ -1,11 +1,14 @@
-// The ledger rows of one batch as they travel through the outbox stream (pure). Each table goes
-// as rows of values in its column order (columns.ts) instead of objects; the feature key lists,
-// the same for every decision of a strategy, go once per entry; and signals, when each is its
-// decision's (the RunnerLedger makes exactly one per decision), are left out and rebuilt on
-// decoding (every signal row is still inserted). That is about half the bytes of the rows as
-// JSON objects, and the commit costs Redis by the byte: 30 KB of rows in its script take it
-// 68 us, against 2 us without rows (bench/README.md). Entries written before this format (the
-// rows as JSON objects) still decode.
+// One outbox entry (pure): the ledger rows of one batch as they travel through the outbox stream,
+// and the batch's tape (execution/tape.ts) that the ledger's thread replays through the paper
+// broker. Each table goes as rows of values in its column order (columns.ts) instead of objects;
+// the feature key lists, the same for every decision of a strategy, go once per entry; and
+// signals, when each is its decision's (the RunnerLedger makes exactly one per decision), are
+// left out and rebuilt on decoding (every signal row is still inserted). That is about half the
+// bytes of the rows as JSON objects, and the commit costs Redis by the byte: 30 KB of rows in its
+// script take it 68 us, against 2 us without rows (bench/README.md). Entries written by earlier
+// versions (rows as JSON objects; version 2, with the broker's rows and no tape) still decode.
+
+import { decodeTape, type EncodedTape, type Tape } from '../execution/tape.ts';
 import type { LedgerRows, WritableTable } from './batching.ts';
 import {
   DECISION_COLUMNS,
@@ -27,13 +30,23 @@ const COLUMNS: Record<WritableTable, readonly string[]> = {
 };
 const FEATURE_KEYS = DECISION_COLUMNS.indexOf('feature_keys');
 
-/** Version 2: tables as value rows; `keys` the feature key lists decisions point into. */
+/**
+ * Version 3: tables as value rows; `keys` the feature key lists decisions point into; `tape` the
+ * batch's ticks and decisions for the broker. Version 2 is the same without a tape.
+ */
 interface Encoded {
-  v: 2;
+  v: 2 | 3;
   keys: string[][];
   /** 'derived': each signal is its decision's (signalOfDecision), in decision order. */
   signals?: unknown[][] | 'derived';
+  tape?: EncodedTape;
   [table: string]: unknown;
+}
+
+/** A decoded entry: its rows, and its tape (none before version 3, or for a batch without ticks). */
+export interface OutboxEntry {
+  rows: LedgerRows;
+  tape?: Tape;
 }
 
 function signalsDerived(decisions: DecisionRow[] = [], signals: SignalRow[] = []): boolean {
@@ -44,8 +57,8 @@ function signalsDerived(decisions: DecisionRow[] = [], signals: SignalRow[] = []
   });
 }
 
-export function encodeOutboxRows(rows: LedgerRows): string {
-  const out: Encoded = { v: 2, keys: [] };
+export function encodeOutboxEntry(rows: LedgerRows, tape?: EncodedTape): string {
+  const out: Encoded = { v: 3, keys: [] };
   const keyIndex = new Map<string, number>();
   // Decisions of one strategy share its key list: found by identity without joining it.
   const keyIndexOf = new Map<readonly string[], number>();
@@ -74,17 +87,19 @@ export function encodeOutboxRows(rows: LedgerRows): string {
       return values;
     });
   }
+  if (tape) out.tape = tape;
   return JSON.stringify(out);
 }
 
-/** The rows of an outbox entry; throws an Error naming what is wrong when they are not rows. */
-export function decodeOutboxRows(text: string): LedgerRows {
+/** An outbox entry's rows and tape; throws an Error naming what is wrong when it is not one. */
+export function decodeOutboxEntry(text: string): OutboxEntry {
   const parsed = JSON.parse(text) as unknown;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new Error('outbox entry: rows must be a JSON object');
-  if (!('v' in parsed)) return checkedObjectRows(parsed); // an entry from before version 2
+  if (!('v' in parsed)) return { rows: checkedObjectRows(parsed) }; // from before version 2
   const encoded = parsed as Encoded;
-  if (encoded.v !== 2) throw new Error(`outbox entry: format version ${encoded.v} is not 2`);
+  if (encoded.v !== 2 && encoded.v !== 3)
+    throw new Error(`outbox entry: format version ${encoded.v} is not 2 or 3`);
   if (!Array.isArray(encoded.keys)) throw new Error('outbox entry: keys must be an array');
   const rows: LedgerRows = {};
   for (const table of Object.keys(COLUMNS) as WritableTable[]) {
@@ -109,7 +124,12 @@ export function decodeOutboxRows(text: string): LedgerRows {
     });
   }
   if (encoded.signals === 'derived') rows.signals = (rows.decisions ?? []).map(signalOfDecision);
-  return rows;
+  if (encoded.v === 2 || encoded.tape === undefined) return { rows };
+  try {
+    return { rows, tape: decodeTape(encoded.tape, rows.decisions ?? []) };
+  } catch (err) {
+    throw new Error(`outbox entry: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** Version 1 (rows as JSON objects): known tables only, each an array of objects. */

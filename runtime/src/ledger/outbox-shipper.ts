@@ -10,17 +10,25 @@
 // durable; after a read that found fewer than `count`, the shipper pauses `gatherMs`, so a
 // runner committing hundreds of batches a second costs it a few reads a second, not one each.
 //
+// Each entry's tape (execution/tape.ts) goes through the shipper's paper broker as the entry is
+// read, in stream order, so the broker sees every tick and decision of this life once and in the
+// order the runner made them; its fills, P&L events, equity points and outcome labels ship with
+// the entry's rows. The broker's state is this life's: a new life starts flat, as the runner's
+// broker used to on a restart (docs/reference/pnl.md).
+//
 // An entry whose rows cannot be decoded (not the outbox format, an unknown version) would fail
 // every write it is part of, and in every later life: it goes to the shard's dead-letter stream
 // (reason `undecodable_ledger_rows`, with its fields) in the same transaction that acknowledges
 // the entries read with it, once their rows are durable.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { PaperBroker } from '../execution/paper-broker.ts';
+import { replayTape } from '../execution/tape.ts';
 import { toStreamEntries } from '../ingest/stream-replies.ts';
 import type { TickEntry } from '../ingest/tick-batch.ts';
 import { DEAD_LETTER_MAXLEN, deadLetterFields } from '../signals/dead-letter.ts';
-import type { LedgerRows } from './batching.ts';
-import { decodeOutboxRows } from './outbox-format.ts';
+import { appendRows, type LedgerRows } from './batching.ts';
+import { decodeOutboxEntry, type OutboxEntry } from './outbox-format.ts';
 
 export interface OutboxShipperOptions {
   redis: Redis;
@@ -29,6 +37,8 @@ export interface OutboxShipperOptions {
   /** Where undecodable entries go (the shard's dead-letter stream), and the shard they name. */
   deadLetterStream: string;
   shard: number;
+  /** Executes the entries' tapes. @default a PaperBroker of the default configuration */
+  broker?: PaperBroker;
   /** Resolves when the rows are durable (LedgerWriter.write). */
   write: (rows: LedgerRows) => Promise<void>;
   log: Logger;
@@ -57,7 +67,14 @@ export class OutboxShipper {
   #inFlight = 0;
 
   constructor(o: OutboxShipperOptions) {
-    this.#o = { count: 256, blockMs: 500, gatherMs: 100, maxInFlight: 4096, ...o };
+    this.#o = {
+      count: 256,
+      blockMs: 500,
+      gatherMs: 100,
+      maxInFlight: 4096,
+      broker: new PaperBroker(),
+      ...o,
+    };
   }
 
   start(): void {
@@ -123,7 +140,7 @@ export class OutboxShipper {
   async #shipNow(entries: TickEntry[]): Promise<void> {
     const o = this.#o;
     try {
-      const { rows, undecodable } = rowsOf(entries);
+      const { rows, undecodable } = this.#rowsOf(entries);
       if (Object.keys(rows).length > 0) await o.write(rows);
       const ids = entries.map((e) => e.id);
       const done = o.redis.multi();
@@ -156,6 +173,46 @@ export class OutboxShipper {
       o.log.warn({ err, entries: entries.length }, 'shipping ledger rows failed');
     }
   }
+
+  /**
+   * The rows of outbox entries, table by table, in entry order, with what the broker made of
+   * their tapes, and the entries that cannot be decoded. An entry deleted before it was read
+   * (null fields: a previous life shipped it) has none. Runs once per entry read: the broker
+   * must see each tape once.
+   */
+  #rowsOf(entries: readonly TickEntry[]): { rows: LedgerRows; undecodable: UndecodableEntry[] } {
+    const rows: LedgerRows = {};
+    const undecodable: UndecodableEntry[] = [];
+    for (const { id, fields } of entries) {
+      if (!fields) continue;
+      const at = fields.indexOf('rows');
+      let entry: OutboxEntry;
+      try {
+        if (at < 0 || at % 2 !== 0 || at + 1 >= fields.length)
+          throw new Error('the entry has no rows field');
+        entry = decodeOutboxEntry(fields[at + 1] as string);
+      } catch (err) {
+        undecodable.push({ id, message: err instanceof Error ? err.message : String(err), fields });
+        continue;
+      }
+      appendRows(rows, entry.rows);
+      if (!entry.tape) continue;
+      const { output, refused } = replayTape(
+        this.#o.broker,
+        entry.tape,
+        entry.rows.decisions ?? [],
+      );
+      for (const problem of refused)
+        this.#o.log.error({ entry: id, err: problem }, 'the paper broker refused a decision');
+      appendRows(rows, {
+        fills: output.fills,
+        pnl_events: output.pnlEvents,
+        equity_points: output.equityPoints,
+        outcomes: output.outcomes,
+      });
+    }
+    return { rows, undecodable };
+  }
 }
 
 /** An outbox entry that holds no rows the shipper can read, and why. */
@@ -163,35 +220,4 @@ interface UndecodableEntry {
   id: string;
   message: string;
   fields: string[];
-}
-
-/**
- * The rows of outbox entries, table by table, in entry order, and the entries that cannot be
- * decoded. An entry deleted before it was read (null fields: a previous life shipped it) has none.
- */
-function rowsOf(entries: readonly TickEntry[]): {
-  rows: LedgerRows;
-  undecodable: UndecodableEntry[];
-} {
-  const rows: LedgerRows = {};
-  const undecodable: UndecodableEntry[] = [];
-  for (const { id, fields } of entries) {
-    if (!fields) continue;
-    const at = fields.indexOf('rows');
-    let batch: LedgerRows;
-    try {
-      if (at < 0 || at % 2 !== 0 || at + 1 >= fields.length)
-        throw new Error('the entry has no rows field');
-      batch = decodeOutboxRows(fields[at + 1] as string);
-    } catch (err) {
-      undecodable.push({ id, message: err instanceof Error ? err.message : String(err), fields });
-      continue;
-    }
-    for (const [table, list] of Object.entries(batch) as [keyof LedgerRows, never[]][]) {
-      const into = (rows[table] ?? []) as unknown[];
-      into.push(...list);
-      (rows as Record<string, unknown[]>)[table] = into;
-    }
-  }
-  return { rows, undecodable };
 }

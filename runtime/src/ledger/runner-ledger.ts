@@ -1,12 +1,14 @@
 // The runner's side of the ledger: per batch of ticks, the decisions it made (one per target
-// change, with the feature values exactly as scored), the signals, and what the paper broker
-// did with them (fills, P&L events, equity points, outcome labels). `takeRows()` hands a batch's
-// rows to the runner's commit, which stores them in the shard's outbox stream in the same Redis
-// transaction that acknowledges the batch's ticks; the OutboxShipper moves them to ClickHouse.
+// change, with the feature values exactly as scored), their signals, and the tape the paper broker
+// executes them on (the batch's ticks and the tick of each decision). `take()` hands them to the
+// runner's commit, which stores them in the shard's outbox stream in the same Redis transaction
+// that acknowledges the batch's ticks. The ledger's thread replays the tape through the broker
+// (fills, P&L events, equity points, outcome labels) and ships everything to ClickHouse: the
+// broker's work per tick grows with the positions open, and on the runner's thread it delayed
+// the tick path (bench/ledger).
 import { createHash } from 'node:crypto';
 import type { ShardStrategy } from '../../../operator/src/api/shard/shard-config.ts';
-import type { PaperBroker } from '../execution/paper-broker.ts';
-import type { Tick } from '../ingest/tick-format.ts';
+import { type EncodedTape, TickTape } from '../execution/tape.ts';
 import type { SignalRecord } from '../strategy/executor.ts';
 import { SIDE_NAMES } from '../strategy/target.ts';
 import type { LedgerRows } from './batching.ts';
@@ -58,51 +60,45 @@ export function decisionRow(d: LedgerDecision): DecisionRow {
   };
 }
 
+/** What one commit stores in the outbox: the rows, and the tape that executes the decisions. */
+export interface LedgerBatch {
+  rows: LedgerRows;
+  /** Absent when the batch held no tick. */
+  tape?: EncodedTape;
+}
+
 export class RunnerLedger {
-  readonly #broker: PaperBroker;
   readonly #writable: () => Promise<void>;
+  readonly #tape = new TickTape();
   #decisions: DecisionRow[] = [];
   #signals: SignalRow[] = [];
 
   /** `writable` resolves when the ledger takes more (back-pressure: no ticks are read until then). */
-  constructor(broker: PaperBroker, writable: () => Promise<void> = () => Promise.resolve()) {
-    this.#broker = broker;
+  constructor(writable: () => Promise<void> = () => Promise.resolve()) {
     this.#writable = writable;
   }
 
   /** Call for every tick, in stream order, before the decisions made on it. */
-  tick(instrument: string, tick: Tick): void {
-    this.#broker.onTick(instrument, tick);
+  tick(instrument: string, ts: number, price: number, volume: number): void {
+    this.#tape.tick(instrument, ts, price, volume);
   }
 
+  /** A decision made on the last tick passed to tick(). */
   decision(d: LedgerDecision): void {
     const row = decisionRow(d);
+    this.#tape.decided();
     this.#decisions.push(row);
     this.#signals.push(signalOfDecision(row));
-    this.#broker.onSignal({
-      strategy: row.strategy,
-      instrument: row.instrument,
-      decisionId: row.id,
-      side: row.action as 'long' | 'short' | 'flat',
-      units: row.units,
-      tsMs: row.ts_ms,
-    });
   }
 
-  /** Everything since the last call, as rows; undefined when there is nothing. */
-  takeRows(): LedgerRows | undefined {
-    const out = this.#broker.drain();
-    const rows: LedgerRows = {
-      decisions: this.#decisions,
-      signals: this.#signals,
-      fills: out.fills,
-      pnl_events: out.pnlEvents,
-      equity_points: out.equityPoints,
-      outcomes: out.outcomes,
-    };
+  /** Everything since the last call; undefined when there is nothing (no tick, no decision). */
+  take(): LedgerBatch | undefined {
+    const tape = this.#tape.take();
+    if (!tape) return undefined;
+    const rows: LedgerRows = { decisions: this.#decisions, signals: this.#signals };
     this.#decisions = [];
     this.#signals = [];
-    return Object.values(rows).some((r) => r.length > 0) ? rows : undefined;
+    return { rows, tape };
   }
 
   whenWritable(): Promise<void> {

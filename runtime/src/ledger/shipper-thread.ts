@@ -1,8 +1,9 @@
-// The ledger's I/O thread: migrations, the outbox shipper and the spooling ClickHouse writer run
-// here, on an event loop of their own, so encoding rows and talking to ClickHouse never delay
-// the runner's tick loop (bench/ledger measures the difference). The runner's thread only puts
-// each batch's rows into the outbox in its commit. Messages to the parent: `migrated`, `state`
-// (back-pressure and counters, on change and every 250 ms) and `stopped` (final counters).
+// The ledger's thread: migrations, the outbox shipper with the paper broker that executes each
+// batch's tape, and the spooling ClickHouse writer run here, on an event loop of their own, so the
+// broker, encoding rows and talking to ClickHouse never delay the runner's tick loop (bench/ledger
+// measures the difference). The runner's thread only puts each batch's decisions and tape into
+// the outbox in its commit. Messages to the parent: `migrated`, `state` (back-pressure and
+// counters, on change and every 250 ms) and `stopped` (final counters).
 import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';

@@ -11,7 +11,7 @@ import { FeatureStore } from '../features/feature-store.ts';
 import { StreamReader } from '../ingest/stream-reader.ts';
 import type { TickBatch } from '../ingest/tick-batch.ts';
 import { TickConsumer } from '../ingest/tick-consumer.ts';
-import { encodeOutboxRows } from '../ledger/outbox-format.ts';
+import { encodeOutboxEntry } from '../ledger/outbox-format.ts';
 import { type RunnerLedger, rulesVersion } from '../ledger/runner-ledger.ts';
 import type { RunnerMetrics } from '../server/metrics.ts';
 import { commitBatch } from '../signals/commit.ts';
@@ -221,9 +221,8 @@ export class Runner {
   }
 
   /**
-   * Runs the batch through the ledger: every tick to the paper broker, in stream order, and each
-   * decision right after the tick it was made on. Returns the batch's rows encoded for the outbox
-   * ('' if none).
+   * Runs the batch through the ledger: every tick onto the tape, in stream order, and each
+   * decision right after the tick it was made on. Returns the batch's outbox entry ('' if none).
    */
   #ledgerRows(ledger: RunnerLedger, batches: TickBatch[], result: BatchResult): string {
     // Signals grouped by stream, each group in tick order (the executor decides in that order):
@@ -243,12 +242,7 @@ export class Runner {
           rejected++;
           continue;
         }
-        const tick = {
-          ts: b.ts[i] as number,
-          price: b.price[i] as number,
-          volume: b.volume[i] as number,
-        };
-        ledger.tick(b.instrument, tick);
+        ledger.tick(b.instrument, b.ts[i] as number, b.price[i] as number, b.volume[i] as number);
         for (; next < decided.length && (decided[next] as SignalRecord).tickIndex === i; next++) {
           const signal = decided[next] as SignalRecord;
           const strategy = this.executor.strategies.get(signal.strategy);
@@ -268,8 +262,8 @@ export class Runner {
           `ledger: ${decided.length - next} signal(s) of ${b.stream} match no tick of its batch`,
         );
     }
-    const rows = ledger.takeRows();
-    return rows ? encodeOutboxRows(rows) : '';
+    const batch = ledger.take();
+    return batch ? encodeOutboxEntry(batch.rows, batch.tape) : '';
   }
 
   /** Retries until Redis takes the batch: its features have advanced, so it cannot be redone. */

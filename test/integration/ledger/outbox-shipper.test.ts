@@ -6,10 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { describe, expect, inject, it } from 'vitest';
+import { TickTape } from '../../../runtime/src/execution/tape.ts';
 import type { LedgerRows } from '../../../runtime/src/ledger/batching.ts';
+import { encodeOutboxEntry } from '../../../runtime/src/ledger/outbox-format.ts';
 import { OUTBOX_GROUP, OutboxShipper } from '../../../runtime/src/ledger/outbox-shipper.ts';
+import { signalOfDecision } from '../../../runtime/src/ledger/records.ts';
 import { eventually } from '../../harness/eventually.ts';
 import { useRedis } from '../../harness/runner.ts';
+import { decision } from '../../unit/runtime/ledger/fixtures.ts';
 
 const redisUrl = inject('redisUrl');
 const redis = useRedis(redisUrl);
@@ -158,7 +162,7 @@ describe('OutboxShipper', () => {
         entry: bad,
         shard: '3',
         reason: 'undecodable_ledger_rows',
-        message: 'outbox entry: format version 9 is not 2',
+        message: 'outbox entry: format version 9 is not 2 or 3',
         fields: JSON.stringify(['rows', '{"v":9,"keys":[]}']),
       },
       {
@@ -171,5 +175,41 @@ describe('OutboxShipper', () => {
       },
     ]);
     expect(s.counters).toEqual({ entries: 4, deadLettered: 2, failures: 0 });
+  });
+
+  it("executes each entry's tape through its broker and ships the fills with the entry", async () => {
+    const stream = `test:outbox:${randomBytes(3).toString('hex')}`;
+    const t0 = 1_700_000_000_000;
+    // Batch 1: a long decision on its second tick; batch 2: the next tick, where it fills.
+    const tape = new TickTape();
+    const d = decision({ id: 'd'.repeat(32), instrument: 'BTC-USD', ts_ms: t0, action: 'long' });
+    tape.tick('BTC-USD', t0 - 500, 99.5, 1);
+    tape.tick('BTC-USD', t0, 100, 1);
+    tape.decided();
+    await redis.xadd(
+      stream,
+      '*',
+      'rows',
+      encodeOutboxEntry({ decisions: [d], signals: [signalOfDecision(d)] }, tape.take()),
+    );
+    tape.tick('BTC-USD', t0 + 500, 100.5, 1);
+    await redis.xadd(stream, '*', 'rows', encodeOutboxEntry({}, tape.take()));
+    const written: LedgerRows[] = [];
+    const s = shipper(stream, 'c', async (rows) => {
+      written.push(rows);
+    });
+    s.start();
+    await eventually('both entries shipped', async () =>
+      (await redis.xlen(stream)) === 0 ? true : undefined,
+    );
+    await s.stop();
+    // count: 2, so one read and one write of both entries.
+    expect(written).toHaveLength(1);
+    expect(written[0]?.decisions?.map((r) => r.id)).toEqual([d.id]);
+    expect(written[0]?.fills).toEqual([
+      expect.objectContaining({ decision_id: d.id, kind: 'open', side: 'buy', ts_ms: t0 + 500 }),
+    ]);
+    expect(written[0]?.pnl_events?.map((e) => e.kind)).toEqual(['open']);
+    expect(written[0]?.equity_points).toHaveLength(1);
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PaperBroker } from '../../../../runtime/src/execution/paper-broker.ts';
+import { decodeTape, replayTape } from '../../../../runtime/src/execution/tape.ts';
+import { signalOfDecision } from '../../../../runtime/src/ledger/records.ts';
 import {
   decisionRow,
+  type LedgerBatch,
   RunnerLedger,
   rulesVersion,
 } from '../../../../runtime/src/ledger/runner-ledger.ts';
@@ -75,11 +78,12 @@ describe('decisionRow', () => {
 });
 
 describe('RunnerLedger', () => {
-  it('hands over decisions and signals at once, and the fill once the next tick arrives', () => {
-    const ledger = new RunnerLedger(new PaperBroker());
+  it('hands over decisions, signals and the tape; the tape executes them on the next tick', () => {
+    const ledger = new RunnerLedger();
     const t0 = 1_700_000_000_000;
-    expect(ledger.takeRows()).toBeUndefined();
-    ledger.tick('BTC-USD', { ts: t0, price: 100, volume: 1 });
+    expect(ledger.take()).toBeUndefined();
+    ledger.tick('BTC-USD', t0 - 1_000, 99, 1);
+    ledger.tick('BTC-USD', t0, 100, 1);
     ledger.decision({
       signal: signal({ tickTs: t0 }),
       featureKeys: ['ema_20'],
@@ -88,19 +92,44 @@ describe('RunnerLedger', () => {
       blendWeight: 1,
       arm: '',
     });
-    const first = ledger.takeRows();
-    expect(first?.decisions).toHaveLength(1);
-    expect(first?.signals).toHaveLength(1);
-    expect(first?.fills).toHaveLength(0);
-    ledger.tick('BTC-USD', { ts: t0 + 1_000, price: 101, volume: 1 });
-    const second = ledger.takeRows();
-    expect(second?.fills).toHaveLength(1);
-    expect(second?.fills?.[0]).toMatchObject({
+    const first = ledger.take();
+    expect(first?.rows.decisions).toHaveLength(1);
+    expect(first?.rows.signals).toEqual(first?.rows.decisions?.map(signalOfDecision));
+    expect(first?.tape?.at).toEqual([1]);
+
+    const broker = new PaperBroker();
+    const replay = (batch: LedgerBatch | undefined) => {
+      const tape = decodeTape(batch?.tape, batch?.rows.decisions ?? []);
+      return replayTape(broker, tape, batch?.rows.decisions ?? []);
+    };
+    expect(replay(first)).toEqual({
+      output: { fills: [], pnlEvents: [], equityPoints: [], outcomes: [] },
+      refused: [],
+    });
+    ledger.tick('BTC-USD', t0 + 1_000, 101, 1);
+    const second = ledger.take();
+    expect(second?.rows.decisions).toHaveLength(0);
+    const { output } = replay(second);
+    expect(output.fills).toHaveLength(1);
+    expect(output.fills[0]).toMatchObject({
       decision_id: 'd'.repeat(32),
       kind: 'open',
       side: 'buy',
       strategy: 's1',
+      ts_ms: t0 + 1_000,
     });
-    expect(second?.decisions).toHaveLength(0);
+  });
+
+  it('refuses a decision before any tick', () => {
+    const ledger = new RunnerLedger();
+    const d = {
+      signal: signal(),
+      featureKeys: [],
+      featureValues: [],
+      rulesVersion: 'r',
+      blendWeight: 1,
+      arm: '',
+    };
+    expect(() => ledger.decision(d)).toThrow('a decision before any tick');
   });
 });
