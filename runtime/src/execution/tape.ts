@@ -63,10 +63,6 @@ export class TickTape {
     this.#at.push(this.#ticks - 1);
   }
 
-  get ticks(): number {
-    return this.#ticks;
-  }
-
   /** The tape so far, encoded (undefined when it holds no tick); the next one starts empty. */
   take(): EncodedTape | undefined {
     if (this.#ticks === 0) return undefined;

@@ -63,8 +63,7 @@ export function decisionRow(d: LedgerDecision): DecisionRow {
 /** What one commit stores in the outbox: the rows, and the tape that executes the decisions. */
 export interface LedgerBatch {
   rows: LedgerRows;
-  /** Absent when the batch held no tick. */
-  tape?: EncodedTape;
+  tape: EncodedTape;
 }
 
 export class RunnerLedger {
