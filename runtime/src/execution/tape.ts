@@ -120,12 +120,17 @@ export function decodeTape(value: unknown, decisions: readonly DecisionRow[]): T
 }
 
 function tickProblem(values: Float64Array, t: number, instruments: number): string | undefined {
-  const [index, ts, price, volume] = values.subarray(t * VALUES, (t + 1) * VALUES);
-  if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= instruments)
+  // Indexed reads, not a subarray per tick: this runs for every tick on the ledger's thread.
+  const o = t * VALUES;
+  const index = values[o] as number;
+  const ts = values[o + 1] as number;
+  const price = values[o + 2] as number;
+  const volume = values[o + 3] as number;
+  if (!Number.isInteger(index) || index < 0 || index >= instruments)
     return `instrument index ${index} is not one of tape.instruments`;
-  if (!Number.isSafeInteger(ts) || (ts as number) < 0) return `ts ${ts} is not an integer >= 0`;
-  if (!Number.isFinite(price) || (price as number) <= 0) return `price ${price} is not above 0`;
-  if (!Number.isFinite(volume) || (volume as number) < 0) return `volume ${volume} is below 0`;
+  if (!Number.isSafeInteger(ts) || ts < 0) return `ts ${ts} is not an integer >= 0`;
+  if (!Number.isFinite(price) || price <= 0) return `price ${price} is not above 0`;
+  if (!Number.isFinite(volume) || volume < 0) return `volume ${volume} is below 0`;
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 // The runner's ledger, opened: decision records and the tape (RunnerLedger) on the runner's
 // thread, and the rest on a worker thread of its own (shipper-thread.ts): migrations, the outbox
-// shipper with the paper broker that executes the tapes, and the spooling writer into ClickHouse. While ClickHouse is unreachable
-// migrations are retried there and rows wait in the outbox (in Redis, with the ticks) or the
-// spool; a full spool, or an outbox of `outboxMaxEntries`, holds the runner's reads
-// (back-pressure).
+// shipper with the paper broker that executes the tapes, and the spooling writer into
+// ClickHouse. While ClickHouse is unreachable migrations are retried there and rows wait in the
+// outbox (in Redis, with the ticks) or the spool; a full spool, or an outbox of
+// `outboxMaxEntries`, holds the runner's reads (back-pressure).
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { ledgerClient } from '../forensics/ledger-client.ts';
