@@ -4,7 +4,7 @@ import { FlotillaError } from '../errors.ts';
 
 export const SHARDING_ERROR_CODES = {
   FLT_SHARD_LIMIT:
-    'The fleet does not fit: its strategies need more shards of the configured capacity than the shard limit allows. Raise the shard capacity or the shard limit, or remove strategies; the shard configs already written stay as they are.',
+    'The shard planner was given more strategies than shard capacity × shard limit, and assigned none. The operator leaves such overflow out before planning (their status says ShardLimit), so this means a caller of the planner skipped that step.',
   FLT_SHARD_INPUT:
     'The shard planner was given input it cannot plan: a capacity or shard limit that is not a positive integer (the limit is at most 1000), or two strategies with the same name. The message names the value; fix the operator flag it comes from.',
 } as const;

@@ -1,6 +1,8 @@
 // The whole operator in this process against the real local cluster, with Redis unreachable:
 // it still renders the fleet (shard ConfigMaps, StatefulSet), status says why strategies are
-// not Ready, and its probes and metrics answer.
+// not Ready, and its probes and metrics answer. Then the fleet outgrows its runners (capacity
+// 2 × 2 shards): the strategy past the limit waits with reason ShardLimit while the others
+// are still placed, and is placed once one is deleted.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -43,6 +45,7 @@ beforeAll(async () => {
         // Nothing listens on port 1: every report read fails.
         redisUrl: 'redis://127.0.0.1:1',
         shardCapacity: '2',
+        maxShards: '2',
         runnerImage: 'test.invalid/unstarted:none',
         logLevel: 'silent',
       },
@@ -118,5 +121,49 @@ describe('the operator with Redis unreachable', () => {
       /flotilla_operator_reconcile_total\{controller="fleet",result="success"\} [1-9]/,
     );
     expect(metrics).toContain('flotilla_operator_leader 1');
+  });
+
+  it('leaves out the strategy past shardCapacity × maxShards, places the rest, and places it once there is room', async () => {
+    await kubectlOk(
+      kubeconfig,
+      ['-n', ns, 'apply', '-f', '-'],
+      [rulesOnly('d', 'ETH-USD'), rulesOnly('e', 'SOL-USD')].map((o) => stringify(o)).join('---\n'),
+    );
+    const statusOf = async (name: string) =>
+      JSON.parse(await k('get', 'strategy', name, '-o', 'json')).status as
+        | { shard?: number; conditions?: { type: string; reason: string; message: string }[] }
+        | undefined;
+    const left = await eventually(
+      'e left out',
+      async () => {
+        const c = (await statusOf('e'))?.conditions?.find((x) => x.type === 'Ready');
+        return c?.reason === 'ShardLimit' ? c : undefined;
+      },
+      30_000,
+    );
+    expect(left.message).toMatch(/hold 4 strategies \(shardCapacity 2 × maxShards 2\)/);
+    // d, applied with it, fits: the fleet goes on changing.
+    const d = await eventually('d placed', async () => (await statusOf('d'))?.shard, 30_000);
+    expect(d).toBe(1);
+    const overflow = await k(
+      'get',
+      'configmap',
+      'flotilla-shard-overflow',
+      '-o',
+      'jsonpath={.data.overflow\\.json}',
+    );
+    expect(JSON.parse(overflow)).toEqual({ strategies: ['e'], capacity: 2, maxShards: 2 });
+
+    await k('delete', 'strategy', 'a');
+    const e = await eventually('e placed', async () => (await statusOf('e'))?.shard, 30_000);
+    expect(e).toBe(0);
+    await eventually(
+      'the overflow ConfigMap deleted',
+      async () =>
+        (await k('get', 'configmaps', '-o', 'name')).includes('flotilla-shard-overflow')
+          ? undefined
+          : true,
+      30_000,
+    );
   });
 });

@@ -15,6 +15,7 @@ import type { ControllerMetrics } from '../../kube/metrics.ts';
 import { keyOf, type ObjectKey } from '../../kube/object-key.ts';
 import { CORE, knownResourceType, type ResourceType } from '../../kube/resource-type.ts';
 import { alreadyVerified } from '../model/model-status.ts';
+import { isOverflowConfigMap } from './overflow-configmap.ts';
 import { type FleetModel, renderFleet } from './render-fleet.ts';
 import { previousPlacement, ShardConfigCache, shardOf } from './shard-configmaps.ts';
 
@@ -117,7 +118,8 @@ export function fleetController(d: FleetControllerDeps): Controller {
     );
 
     // ConfigMaps first (a new runner finds its shard), then the workload, then surplus
-    // ConfigMaps (after the StatefulSet shrank). Writes within a step go out together.
+    // ConfigMaps (after the StatefulSet shrank; the overflow one once every strategy fits).
+    // Writes within a step go out together.
     const apply = async (objects: KubernetesObject[]) => {
       const outcomes = await Promise.all(
         objects.map((desired) => {
@@ -130,7 +132,10 @@ export function fleetController(d: FleetControllerDeps): Controller {
     };
     let writes = await apply(fleet.objects.filter((o) => o.kind === 'ConfigMap'));
     writes += await apply(fleet.objects.filter((o) => o.kind !== 'ConfigMap'));
-    const surplus = configMaps.filter((cm) => (shardOf(cm) ?? -1) >= fleet.plan.shards);
+    const overflowing = fleet.unplaced.some((u) => u.reason === 'ShardLimit');
+    const surplus = configMaps.filter(
+      (cm) => (shardOf(cm) ?? -1) >= fleet.plan.shards || (!overflowing && isOverflowConfigMap(cm)),
+    );
     await Promise.all(surplus.map((cm) => deleteIfExists(d.kc, CORE.configMap, keyOf(cm))));
     writes += surplus.length;
 
@@ -149,6 +154,7 @@ export function fleetController(d: FleetControllerDeps): Controller {
           strategies: strategies.length,
           writes,
           moved: fleet.plan.moved.length,
+          leftOut: fleet.unplaced.length,
         },
         'fleet rendered',
       );

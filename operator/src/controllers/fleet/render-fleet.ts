@@ -12,8 +12,10 @@ import {
   type ShardStrategy,
 } from '../../api/shard/shard-config.ts';
 import type { ModelSpec } from '../../api/v1alpha1/model.ts';
+import { admitWithinLimit } from '../../sharding/admit.ts';
 import { planShards, type ShardPlan } from '../../sharding/planner.ts';
 import { desiredRunners, type RunnerWorkloadOptions } from '../strategy/desired-runners.ts';
+import { overflowConfigMap, overflowMessage } from './overflow-configmap.ts';
 import { previousPlacement, shardConfigMap } from './shard-configmaps.ts';
 
 /** A Model as the fleet sees it: usable only once the operator verified this generation. */
@@ -36,14 +38,17 @@ export interface FleetInputs {
   existing: ReadonlyMap<number, ShardConfig>;
 }
 
-export type Unplaced = { name: string; reason: 'ModelNotReady'; message: string };
+export type Unplaced = { name: string; reason: 'ModelNotReady' | 'ShardLimit'; message: string };
 
 export interface DesiredFleet {
   plan: ShardPlan;
   configs: ShardConfig[];
-  /** ConfigMaps, then the runner Service, StatefulSet and PodDisruptionBudget. */
+  /**
+   * ConfigMaps (the shards', then the overflow one while strategies are left out for lack of
+   * room), then the runner Service, StatefulSet and PodDisruptionBudget.
+   */
   objects: KubernetesObject[];
-  /** Strategies left out of every shard, and why. */
+  /** Strategies left out of every shard, and why: ModelNotReady ones, then ShardLimit ones. */
   unplaced: Unplaced[];
 }
 
@@ -89,9 +94,23 @@ export function renderFleet(inputs: FleetInputs, o: FleetOptions): DesiredFleet 
     resolved.set(strategy.name, resolveStrategy(strategy, model));
   }
 
+  // More strategies than the runners hold: the placed ones stay, the rest wait for room.
+  const previous = previousPlacement(inputs.existing);
+  const { admitted, overflow } = admitWithinLimit(
+    [...resolved.keys()],
+    previous,
+    o.capacity,
+    o.maxShards,
+  );
+  const leftOut = { strategies: overflow, capacity: o.capacity, maxShards: o.maxShards };
+  for (const name of overflow)
+    unplaced.push({ name, reason: 'ShardLimit', message: overflowMessage(leftOut) });
   const plan = planShards(
-    [...resolved.values()].map((s) => ({ name: s.name, instruments: s.instruments })),
-    previousPlacement(inputs.existing),
+    admitted.map((name) => {
+      const s = resolved.get(name) as ShardStrategy;
+      return { name, instruments: s.instruments };
+    }),
+    previous,
     { capacity: o.capacity, maxShards: o.maxShards },
   );
 
@@ -115,6 +134,7 @@ export function renderFleet(inputs: FleetInputs, o: FleetOptions): DesiredFleet 
     configs,
     objects: [
       ...configs.map((c) => shardConfigMap(o.namespace, c)),
+      ...(overflow.length > 0 ? [overflowConfigMap(o.namespace, leftOut)] : []),
       ...(desiredRunners({
         ...o.workload,
         shards: plan.shards,

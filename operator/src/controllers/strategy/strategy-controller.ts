@@ -14,6 +14,7 @@ import type { ObjectKey } from '../../kube/object-key.ts';
 import { FLOTILLA } from '../../kube/resource-type.ts';
 import { patchStatus, statusEqual } from '../../kube/status.ts';
 import type { ModelResource, StrategyResource } from '../fleet/fleet-controller.ts';
+import { overflowMessage, readOverflow } from '../fleet/overflow-configmap.ts';
 import { cachedPlacements, ShardConfigCache } from '../fleet/shard-configmaps.ts';
 import { alreadyVerified } from '../model/model-status.ts';
 import { ReportPoller } from './report-poller.ts';
@@ -80,6 +81,8 @@ export function strategyController(d: StrategyControllerDeps): {
     const ref = s.spec.modelRef?.name;
     const model = ref ? modelState(inf.models.get({ namespace: ns, name: ref }), ref) : undefined;
     const report = placement ? reports.report(name) : undefined;
+    const overflow = readOverflow(inf.configMaps.list(ns));
+    const leftOut = overflow?.strategies.includes(name) ? overflowMessage(overflow) : undefined;
     const now = new Date();
     const status = strategyStatus(
       {
@@ -89,6 +92,7 @@ export function strategyController(d: StrategyControllerDeps): {
         placement,
         model,
         report,
+        leftOut,
         nowMs: now.getTime(),
         staleAfterMs,
       },
@@ -108,10 +112,13 @@ export function strategyController(d: StrategyControllerDeps): {
   }
 
   // A shard ConfigMap change concerns the strategies it lists (and any it dropped, which the
-  // Strategy informer's resync catches; deleted strategies need no status).
+  // Strategy informer's resync catches; deleted strategies need no status); the overflow
+  // ConfigMap's, the strategies it leaves out (once placed, their shard's ConfigMap changes).
   const strategiesIn = (cm: V1ConfigMap): ObjectKey[] => {
-    const config = shardConfigs.config(cm);
-    return (config?.strategies ?? []).map((x) => ({ namespace: ns, name: x.name }));
+    const names =
+      readOverflow([cm])?.strategies ??
+      (shardConfigs.config(cm)?.strategies ?? []).map((x) => x.name);
+    return names.map((name) => ({ namespace: ns, name }));
   };
   const usersOf = (m: ModelResource): ObjectKey[] =>
     inf.strategies

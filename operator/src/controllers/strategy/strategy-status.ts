@@ -35,6 +35,8 @@ export interface StrategyFacts {
   placement: Placement | undefined;
   model: ModelState | undefined;
   report: RunnerReport | undefined;
+  /** Why the fleet left the strategy out for lack of room (the overflow ConfigMap), if it did. */
+  leftOut?: string | undefined;
   nowMs: number;
   /** A report older than this is stale (the runner stopped reporting). */
   staleAfterMs: number;
@@ -47,6 +49,7 @@ export const StrategyStatusReason = {
   WaitingForRunner: 'WaitingForRunner',
   RunnerReportUnavailable: 'RunnerReportUnavailable',
   ModelNotReady: 'ModelNotReady',
+  ShardLimit: 'ShardLimit',
   Quarantined: 'Quarantined',
 } as const;
 
@@ -61,8 +64,8 @@ const waiting = (reason: string, message: string): Verdict => ({
 });
 
 const modelNotReady: Check = (f) => {
-  if (f.placement || !f.spec.modelRef) return undefined;
   const m = f.model;
+  if (f.placement || !f.spec.modelRef || m?.verified) return undefined;
   const why = m ? `${m.reason ?? 'NotVerified'}: ${m.message ?? 'not verified yet'}` : 'not found';
   return {
     ready: 'False',
@@ -72,6 +75,17 @@ const modelNotReady: Check = (f) => {
     degraded: m?.failed === true,
   };
 };
+
+const noRoom: Check = (f) =>
+  f.leftOut && !f.placement
+    ? {
+        ready: 'False',
+        reason: StrategyStatusReason.ShardLimit,
+        message: f.leftOut,
+        progressing: false,
+        degraded: true,
+      }
+    : undefined;
 
 const notPlaced: Check = (f) => {
   const p = f.placement;
@@ -141,6 +155,7 @@ const running: Check = (f) => ({
 
 const CHECKS: Check[] = [
   modelNotReady,
+  noRoom,
   notPlaced,
   reportUnavailable,
   runnerBehind,

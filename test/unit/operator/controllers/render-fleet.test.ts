@@ -9,6 +9,10 @@ import type { ModelSpec } from '../../../../operator/src/api/v1alpha1/model.ts';
 import type { StrategySpec } from '../../../../operator/src/api/v1alpha1/strategy.ts';
 import { validateManifest } from '../../../../operator/src/api/validation/validate.ts';
 import {
+  OVERFLOW_CONFIGMAP,
+  readOverflow,
+} from '../../../../operator/src/controllers/fleet/overflow-configmap.ts';
+import {
   type FleetInputs,
   type FleetModel,
   renderFleet,
@@ -142,6 +146,44 @@ describe('renderFleet', () => {
       expect.objectContaining({ name: 'm', reason: 'ModelNotReady' }),
     ]);
     expect(Object.keys(fleet.plan.assignments)).toEqual(['r']);
+  });
+
+  it('leaves out the strategies past capacity × maxShards, never a placed one, and says why', () => {
+    const limits = { ...OPTIONS, capacity: 2, maxShards: 2 };
+    const first = renderFleet(inputs(), limits);
+    expect(first.unplaced).toEqual([]);
+    expect(first.objects.some((o) => o.metadata?.name === OVERFLOW_CONFIGMAP)).toBe(false);
+    // Two more on a full fleet of four: 'aa' (first by name among the new) takes the last place,
+    // 'd' is left out; a, b and c keep their shards.
+    const more = inputs({ existing: existingFrom(first.objects) });
+    (more.strategies as StrategyObject[]).push(
+      strategyObject('d', ['ETH-USD']),
+      strategyObject('aa', ['ETH-USD']),
+    );
+    const second = renderFleet(more, limits);
+    expect(second.plan.moved).toEqual([]);
+    expect(Object.keys(second.plan.assignments).sort()).toEqual(['a', 'aa', 'b', 'c']);
+    expect(second.unplaced).toEqual([
+      {
+        name: 'd',
+        reason: 'ShardLimit',
+        message: expect.stringMatching(/hold 4 strategies \(shardCapacity 2 × maxShards 2\)/),
+      },
+    ]);
+    const overflow = second.objects.find((o) => o.metadata?.name === OVERFLOW_CONFIGMAP);
+    expect(readOverflow([overflow as V1ConfigMap])).toEqual({
+      strategies: ['d'],
+      capacity: 2,
+      maxShards: 2,
+    });
+    // Room again (c deleted): d is placed and the overflow ConfigMap is no longer desired.
+    const fewer = inputs({ existing: existingFrom(second.objects) });
+    (fewer.strategies as StrategyObject[]).splice(2, 1, strategyObject('d', ['ETH-USD']));
+    (fewer.strategies as StrategyObject[]).push(strategyObject('aa', ['ETH-USD']));
+    const third = renderFleet(fewer, limits);
+    expect(third.unplaced).toEqual([]);
+    expect(Object.keys(third.plan.assignments).sort()).toEqual(['a', 'aa', 'b', 'd']);
+    expect(third.objects.some((o) => o.metadata?.name === OVERFLOW_CONFIGMAP)).toBe(false);
   });
 
   it('shrinks to zero replicas when the last strategy goes', () => {

@@ -58,6 +58,12 @@ describe('strategyVerdict', () => {
     ],
     ['placed from an older generation', { generation: 4 }, 'Placing', 'False'],
     [
+      'left out for lack of room',
+      { placement: undefined, leftOut: 'no room on the runners' },
+      'ShardLimit',
+      'False',
+    ],
+    [
       'Redis unreachable',
       { report: { unavailable: 'connect ECONNREFUSED' } },
       'RunnerReportUnavailable',
