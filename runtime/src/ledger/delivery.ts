@@ -43,6 +43,8 @@ export interface DeliveryOptions {
   spool: Spool;
   log: Logger;
   counters: LedgerWriterCounters;
+  /** Called when `blocked` changes. */
+  onBlockedChange?: (blocked: boolean) => void;
 }
 
 export class Delivery {
@@ -285,6 +287,7 @@ export class Delivery {
       this.#o.log.info('ledger back-pressure off');
       for (const resolve of this.#unblockedWaiters.splice(0)) resolve();
     }
+    this.#o.onBlockedChange?.(blocked);
   }
 }
 

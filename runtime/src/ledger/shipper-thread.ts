@@ -52,12 +52,26 @@ const log = pino({ level: data.logLevel, base: { component: 'ledger-shipper' } }
 if (!lowerThreadPriority(LEDGER_THREAD_NICENESS))
   log.debug("could not lower the ledger thread's priority");
 const client = ledgerClient(data.clickhouseUrl);
+let closed = false;
+let outboxLength = 0;
+let lastBackpressure = false;
+// Back-pressure reaches the runner as it changes: when the writer's spool fills or drains, and
+// when a measure of the outbox crosses its bound; the running totals go every 250 ms.
+const postState = () =>
+  port.postMessage({ type: 'state', backpressure: lastBackpressure, counters: counters() });
+const postIfChanged = () => {
+  const now = backpressure();
+  if (now === lastBackpressure) return;
+  lastBackpressure = now;
+  postState();
+};
 const writer = await LedgerWriter.open({
   client,
   spoolDir: data.spoolDir,
   database: data.database,
   flushIntervalMs: data.flushIntervalMs,
   log,
+  onBackpressure: postIfChanged, // only ever after a write(), so after open() returned
 });
 const redis = new Redis(data.redisUrl, {
   maxRetriesPerRequest: null,
@@ -73,45 +87,39 @@ const shipper = new OutboxShipper({
   write: (rows) => writer.write(rows),
   log,
 });
-let outboxLength = 0;
-const counters = (): ShipperCounters => ({
-  ...writer.counters,
-  outboxEntries: shipper.counters.entries,
-  outboxDeadLettered: shipper.counters.deadLettered,
-  outboxLength,
-});
-const backpressure = () =>
-  ledgerBackpressure({
+function counters(): ShipperCounters {
+  return {
+    ...writer.counters,
+    outboxEntries: shipper.counters.entries,
+    outboxDeadLettered: shipper.counters.deadLettered,
+    outboxLength,
+  };
+}
+function backpressure(): boolean {
+  return ledgerBackpressure({
     spoolFull: writer.backpressure,
     outboxEntries: outboxLength,
     outboxMaxEntries: data.outboxMaxEntries,
   });
+}
 
-let closed = false;
-let lastBackpressure = false;
 let measuring = false;
 const report = setInterval(() => {
   lastBackpressure = backpressure();
-  port.postMessage({ type: 'state', backpressure: lastBackpressure, counters: counters() });
+  postState();
   if (measuring) return; // the last XLEN still waits (Redis away): one at a time
   measuring = true;
   redis
     .xlen(data.outbox)
     .then((n) => {
       outboxLength = n;
+      postIfChanged();
     })
     .catch(() => undefined) // the connection's error handler logs it
     .finally(() => {
       measuring = false;
     });
 }, 250);
-const watch = setInterval(() => {
-  const now = backpressure();
-  if (now !== lastBackpressure) {
-    lastBackpressure = now;
-    port.postMessage({ type: 'state', backpressure: lastBackpressure, counters: counters() });
-  }
-}, 10);
 
 const migrating = (async () => {
   for (let attempt = 0; !closed; attempt++) {
@@ -137,7 +145,6 @@ port.on('message', async (m: { type: 'stop' }) => {
   await client.close();
   redis.disconnect();
   clearInterval(report);
-  clearInterval(watch);
   port.postMessage({ type: 'stopped', counters: counters() });
   port.close();
 });

@@ -23,6 +23,8 @@ export interface LedgerWriterOptions extends LedgerWriterConfigInput {
   client: ClickHouseClient;
   /** @default a silent logger */
   log?: Logger;
+  /** Called when `backpressure` changes (the spool filled, or a batch fits again). */
+  onBackpressure?: (on: boolean) => void;
 }
 
 export class LedgerWriter {
@@ -54,6 +56,7 @@ export class LedgerWriter {
       spool,
       log,
       counters: this.counters,
+      ...(o.onBackpressure ? { onBlockedChange: o.onBackpressure } : {}),
     });
   }
 

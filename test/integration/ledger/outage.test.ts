@@ -123,10 +123,12 @@ describe('LedgerWriter when ClickHouse goes away', () => {
   it('applies back-pressure when the spool is full, drops nothing, and releases it on recovery', async () => {
     const r = await rig();
     await r.stop();
+    const changes: boolean[] = [];
     const writer = await open(r, {
       spoolMaxBytes: 64 * 1024,
       spoolSegmentBytes: 8 * 1024,
       maxBatchRows: 40,
+      onBackpressure: (on) => changes.push(on),
     });
     const writes: Promise<void>[] = [];
     const settled = new Set<number>();
@@ -148,6 +150,7 @@ describe('LedgerWriter when ClickHouse goes away', () => {
     expect(settled.size).toBe(held);
     expect(writer.spoolBytes).toBeLessThanOrEqual(64 * 1024);
     expect(writer.counters.rowsSpooled).toBe(held * 40);
+    expect(changes).toEqual([true]); // what the ledger thread tells the runner
     let writable = false;
     const released = writer.whenWritable().then(() => {
       writable = true;
@@ -156,6 +159,7 @@ describe('LedgerWriter when ClickHouse goes away', () => {
 
     await r.restart();
     await released;
+    expect(changes).toEqual([true, false]);
     await Promise.all(writes);
     await writer.whenDrained();
     expect(await finalCount(r.client, r.db, 'decisions')).toEqual({
