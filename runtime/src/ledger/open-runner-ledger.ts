@@ -3,13 +3,15 @@
 // shipper with the paper broker that executes the tapes, and the spooling writer into
 // ClickHouse. While ClickHouse is unreachable migrations are retried there and rows wait in the
 // outbox (in Redis, with the ticks) or the spool; a full spool, or an outbox of
-// `outboxMaxEntries`, holds the runner's reads (back-pressure).
+// `outboxMaxEntries`, holds the runner's reads (back-pressure). A thread that exits on its own
+// (a bug, running out of its heap) is started again (supervised-worker.ts).
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { ledgerClient } from '../forensics/ledger-client.ts';
 import { DEFAULT_OUTBOX_MAX_ENTRIES } from './backpressure.ts';
 import { RunnerLedger } from './runner-ledger.ts';
 import type { ShipperCounters, ShipperThreadData, ShipperThreadMessage } from './shipper-thread.ts';
+import { SupervisedWorker } from './supervised-worker.ts';
 
 export interface RunnerLedgerOptions {
   clickhouseUrl: string;
@@ -40,9 +42,24 @@ export interface OpenRunnerLedger {
   client: ReturnType<typeof ledgerClient>;
   /** True once the schema is current (rows ship from then on). */
   readonly migrated: boolean;
-  /** Rows written to ClickHouse, spooled and replayed; outbox entries shipped (final after close). */
+  /** Times the shipper thread exited on its own and was started again. */
+  readonly restarts: number;
+  /** Rows written to ClickHouse, spooled and replayed; outbox entries shipped (final after close),
+   * over every shipper thread this ledger ran. */
   counters(): ShipperCounters | undefined;
   close(): Promise<void>;
+}
+
+/** The totals over every thread: the earlier threads' plus this one's (the outbox length is now). */
+export function runningTotals(
+  earlier: ShipperCounters | undefined,
+  current: ShipperCounters | undefined,
+): ShipperCounters | undefined {
+  if (!earlier || !current) return current ?? earlier;
+  const sum = { ...current };
+  for (const k of Object.keys(sum) as (keyof ShipperCounters)[])
+    if (k !== 'outboxLength') sum[k] += earlier[k];
+  return sum;
 }
 
 const THREAD_URL = new URL('./shipper-thread.ts', import.meta.url);
@@ -61,25 +78,40 @@ export async function openRunnerLedger(o: RunnerLedgerOptions): Promise<OpenRunn
     outboxMaxEntries: o.outboxMaxEntries ?? DEFAULT_OUTBOX_MAX_ENTRIES,
     logLevel: o.log.level,
   };
-  const thread = new Worker(THREAD_URL, { workerData: data });
   let migrated = false;
   let backpressure = false;
+  // Running totals of this thread, and of the threads before it (a new one counts from 0).
   let counters: ShipperCounters | undefined;
+  let earlier: ShipperCounters | undefined;
+  const totals = () => runningTotals(earlier, counters);
   let writable: (() => void)[] = [];
   let stopped: (() => void) | undefined;
-  thread.on('message', (m: ShipperThreadMessage) => {
-    if (m.type === 'migrated') migrated = true;
-    else if (m.type === 'state') {
-      counters = m.counters;
-      backpressure = m.backpressure;
-      o.onState?.(backpressure, counters);
-      if (!backpressure) for (const resolve of writable.splice(0)) resolve();
-    } else {
-      counters = m.counters;
-      stopped?.();
-    }
+  const shipper = new SupervisedWorker({
+    start: () => {
+      const thread = new Worker(THREAD_URL, { workerData: data });
+      thread.on('message', (m: ShipperThreadMessage) => {
+        if (m.type === 'migrated') migrated = true;
+        else if (m.type === 'state') {
+          counters = m.counters;
+          backpressure = m.backpressure;
+          o.onState?.(backpressure, totals() as ShipperCounters);
+          if (!backpressure) for (const resolve of writable.splice(0)) resolve();
+        } else {
+          counters = m.counters;
+          stopped?.();
+        }
+      });
+      thread.on('error', (err) => o.log.error({ err }, 'ledger shipper thread failed'));
+      thread.once('exit', () => {
+        earlier = totals();
+        counters = undefined;
+      });
+      return thread;
+    },
+    // Its entries in hand stay pending in the outbox: the next thread ships them first.
+    onExit: (code, delayMs) =>
+      o.log.error({ code, delayMs }, 'ledger shipper thread exited; starting it again'),
   });
-  thread.on('error', (err) => o.log.error({ err }, 'ledger shipper thread failed'));
   const client = ledgerClient(o.clickhouseUrl);
   return {
     ledger: new RunnerLedger(() =>
@@ -89,14 +121,19 @@ export async function openRunnerLedger(o: RunnerLedgerOptions): Promise<OpenRunn
     get migrated() {
       return migrated;
     },
-    counters: () => counters,
+    get restarts() {
+      return shipper.restarts;
+    },
+    counters: totals,
     async close() {
-      const done = new Promise<void>((r) => {
-        stopped = r;
+      await shipper.stop(async (thread) => {
+        const done = new Promise<void>((r) => {
+          stopped = r;
+        });
+        thread.postMessage({ type: 'stop' });
+        await Promise.race([done, new Promise((r) => thread.once('exit', r))]);
+        await thread.terminate();
       });
-      thread.postMessage({ type: 'stop' });
-      await Promise.race([done, new Promise((r) => thread.once('exit', r))]);
-      await thread.terminate();
       for (const resolve of writable.splice(0)) resolve();
       writable = [];
       await client.close();
