@@ -14,6 +14,7 @@ import {
   type ModelResource,
   type StrategyResource,
 } from './controllers/fleet/fleet-controller.ts';
+import { FleetMetrics } from './controllers/fleet/fleet-metrics.ts';
 import { modelController } from './controllers/model/model-controller.ts';
 import { MANAGED_BY } from './controllers/strategy/desired-runners.ts';
 import { strategyController } from './controllers/strategy/strategy-controller.ts';
@@ -87,7 +88,15 @@ export async function startOperator(
     podDisruptionBudgets: manager.informer(CORE.podDisruptionBudget, { labelSelector: owned }),
   };
   const { events, metrics } = manager;
-  const fleet = fleetController({ kc: manager.client, config, informers, events, logger, metrics });
+  const fleet = fleetController({
+    kc: manager.client,
+    config,
+    informers,
+    events,
+    logger,
+    metrics,
+    fleetMetrics: new FleetMetrics(registry),
+  });
   manager.add(fleet);
   const strategies = strategyController({
     kc: manager.client,

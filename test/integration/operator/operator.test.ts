@@ -153,6 +153,11 @@ describe('the operator with Redis unreachable', () => {
       'jsonpath={.data.overflow\\.json}',
     );
     expect(JSON.parse(overflow)).toEqual({ strategies: ['e'], capacity: 2, maxShards: 2 });
+    const leftOut = async () => {
+      const text = await (await fetch(`${operator?.metricsUrl}/metrics`)).text();
+      return /flotilla_operator_strategies_left_out\{reason="ShardLimit"\} (\d+)/.exec(text)?.[1];
+    };
+    expect(await leftOut()).toBe('1');
 
     await k('delete', 'strategy', 'a');
     const e = await eventually('e placed', async () => (await statusOf('e'))?.shard, 30_000);
@@ -165,5 +170,6 @@ describe('the operator with Redis unreachable', () => {
           : true,
       30_000,
     );
+    expect(await leftOut()).toBe('0');
   });
 });

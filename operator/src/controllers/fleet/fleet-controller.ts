@@ -15,6 +15,7 @@ import type { ControllerMetrics } from '../../kube/metrics.ts';
 import { keyOf, type ObjectKey } from '../../kube/object-key.ts';
 import { CORE, knownResourceType, type ResourceType } from '../../kube/resource-type.ts';
 import { alreadyVerified } from '../model/model-status.ts';
+import type { FleetMetrics } from './fleet-metrics.ts';
 import { isOverflowConfigMap } from './overflow-configmap.ts';
 import { type FleetModel, renderFleet } from './render-fleet.ts';
 import { previousPlacement, ShardConfigCache, shardOf } from './shard-configmaps.ts';
@@ -47,6 +48,7 @@ export interface FleetControllerDeps {
   events: EventRecorder;
   logger: Logger;
   metrics?: ControllerMetrics;
+  fleetMetrics?: FleetMetrics;
 }
 
 export const FLEET_KEY = 'fleet';
@@ -116,6 +118,8 @@ export function fleetController(d: FleetControllerDeps): Controller {
         },
       },
     );
+
+    d.fleetMetrics?.observe(fleet);
 
     // ConfigMaps first (a new runner finds its shard), then the workload, then surplus
     // ConfigMaps (after the StatefulSet shrank; the overflow one once every strategy fits).
