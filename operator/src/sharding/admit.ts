@@ -4,6 +4,7 @@
 // below maxShards keep their place, newcomers take the room left in name order, and the rest
 // are left out, to be placed as soon as room appears (a strategy deleted, capacity or maxShards
 // raised). So applying one strategy too many never stops or moves a running one.
+import { keptShard } from './planner.ts';
 
 export interface Admission {
   /** Names that fit, in name order. */
@@ -23,10 +24,7 @@ export function admitWithinLimit(
   const room = capacity * maxShards;
   const sorted = [...names].sort();
   if (sorted.length <= room) return { admitted: sorted, overflow: [], room };
-  const placed = (name: string) => {
-    const shard = Object.hasOwn(previous, name) ? previous[name] : undefined;
-    return shard !== undefined && Number.isInteger(shard) && shard >= 0 && shard < maxShards;
-  };
+  const placed = (name: string) => keptShard(previous, name, maxShards) !== undefined;
   const incumbents = sorted.filter(placed);
   const newcomers = sorted.filter((name) => !placed(name));
   const taken = [...incumbents, ...newcomers].slice(0, room);

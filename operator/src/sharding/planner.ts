@@ -79,7 +79,7 @@ function normalize(strategies: readonly PlannerStrategy[]): PlannedStrategy[] {
 }
 
 /** The previous shard, if it is one the plan may keep. */
-function keptShard(
+export function keptShard(
   previous: Readonly<Record<string, number>>,
   name: string,
   maxShards: number,

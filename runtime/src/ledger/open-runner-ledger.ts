@@ -42,8 +42,6 @@ export interface OpenRunnerLedger {
   client: ReturnType<typeof ledgerClient>;
   /** True once the schema is current (rows ship from then on). */
   readonly migrated: boolean;
-  /** Times the shipper thread exited on its own and was started again. */
-  readonly restarts: number;
   /** Rows written to ClickHouse, spooled and replayed; outbox entries shipped (final after close),
    * over every shipper thread this ledger ran. */
   counters(): ShipperCounters | undefined;
@@ -120,9 +118,6 @@ export async function openRunnerLedger(o: RunnerLedgerOptions): Promise<OpenRunn
     client,
     get migrated() {
       return migrated;
-    },
-    get restarts() {
-      return shipper.restarts;
     },
     counters: totals,
     async close() {

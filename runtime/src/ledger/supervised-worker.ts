@@ -3,6 +3,7 @@
 // bound stopped its reads for good. Each start waits longer after a quick death (0.5 s doubling
 // to 10 s); a start that lived a minute resets the wait.
 import type { Worker } from 'node:worker_threads';
+import { retryDelayMs } from './batching.ts';
 
 export interface SupervisedWorkerOptions {
   /** Starts a thread and attaches its listeners (called again after each exit). */
@@ -24,12 +25,16 @@ export class SupervisedWorker {
   #quickDeaths = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopping = false;
-  /** Starts after the first. */
-  restarts = 0;
+  #restarts = 0;
 
   constructor(o: SupervisedWorkerOptions) {
     this.#o = { initialDelayMs: 500, maxDelayMs: 10_000, healthyAfterMs: 60_000, ...o };
     this.#worker = this.#start();
+  }
+
+  /** Starts after the first. */
+  get restarts(): number {
+    return this.#restarts;
   }
 
   /** The thread running now (after an exit, the dead one until its successor starts). */
@@ -51,13 +56,10 @@ export class SupervisedWorker {
     worker.once('exit', (code) => {
       if (this.#stopping) return;
       if (Date.now() - this.#startedAt >= this.#o.healthyAfterMs) this.#quickDeaths = 0;
-      const delayMs = Math.min(
-        this.#o.initialDelayMs * 2 ** this.#quickDeaths++,
-        this.#o.maxDelayMs,
-      );
+      const delayMs = retryDelayMs(++this.#quickDeaths, this.#o.initialDelayMs, this.#o.maxDelayMs);
       this.#o.onExit(code, delayMs);
       this.#timer = setTimeout(() => {
-        this.restarts++;
+        this.#restarts++;
         this.#worker = this.#start();
       }, delayMs);
     });

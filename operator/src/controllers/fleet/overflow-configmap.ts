@@ -1,7 +1,6 @@
 // The strategies the fleet has no room for (sharding/admit.ts), as the fleet controller tells
 // the Strategy controller: a ConfigMap in the fleet's namespace, present only while some are
 // left out, so their status can say why (reason ShardLimit) instead of waiting to be placed.
-// Pure.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { MANAGED_BY, RUNNER_LABELS } from '../strategy/desired-runners.ts';
 
@@ -35,10 +34,19 @@ export function isOverflowConfigMap(cm: V1ConfigMap): boolean {
   );
 }
 
+// Parsed once per ConfigMap object: the Strategy controller reads it in every reconcile, and
+// the informer hands out a new object only when the ConfigMap changes.
+const parsed = new WeakMap<V1ConfigMap, ShardOverflow | undefined>();
+
 /** What the overflow ConfigMap says; undefined when it is absent or not ours or unreadable. */
 export function readOverflow(configMaps: readonly V1ConfigMap[]): ShardOverflow | undefined {
   const cm = configMaps.find(isOverflowConfigMap);
-  const text = cm?.data?.[KEY];
+  if (cm === undefined) return undefined;
+  if (!parsed.has(cm)) parsed.set(cm, parseOverflow(cm.data?.[KEY]));
+  return parsed.get(cm);
+}
+
+function parseOverflow(text: string | undefined): ShardOverflow | undefined {
   if (text === undefined) return undefined;
   try {
     const o = JSON.parse(text) as Partial<ShardOverflow>;

@@ -103,8 +103,8 @@ export function renderFleet(inputs: FleetInputs, o: FleetOptions): DesiredFleet 
     o.maxShards,
   );
   const leftOut = { strategies: overflow, capacity: o.capacity, maxShards: o.maxShards };
-  for (const name of overflow)
-    unplaced.push({ name, reason: 'ShardLimit', message: overflowMessage(leftOut) });
+  const message = overflowMessage(leftOut);
+  for (const name of overflow) unplaced.push({ name, reason: 'ShardLimit', message });
   const plan = planShards(
     admitted.map((name) => {
       const s = resolved.get(name) as ShardStrategy;
