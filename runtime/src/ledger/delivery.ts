@@ -5,10 +5,16 @@
 // When the spool is full the outbox's head waits in memory and `blocked` is true until it fits.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import { countRows, type LedgerRows, retryDelayMs } from './batching.ts';
+import { retryDelayMs } from './batching.ts';
 import type { LedgerWriterConfig } from './config.ts';
 import { LedgerError } from './errors.ts';
 import { insertBatch } from './insert-batch.ts';
+import {
+  countBodyRows,
+  decodeSpoolPayload,
+  encodeSpoolPayload,
+  type InsertBodies,
+} from './insert-bodies.ts';
 import type { Spool } from './spool.ts';
 import { encodeFrame } from './spool-frame.ts';
 
@@ -30,7 +36,7 @@ export interface LedgerWriterCounters {
 }
 
 export interface Batch {
-  rows: LedgerRows;
+  bodies: InsertBodies;
   count: number;
   /** The `write` calls whose rows are in this batch; settled once it is durable or refused. */
   waiters: { resolve: () => void; reject: (err: Error) => void }[];
@@ -160,7 +166,7 @@ export class Delivery {
         return true;
       }
     } else if (head !== undefined) {
-      const outcome = await this.#insert(head.rows);
+      const outcome = await this.#insert(head.bodies);
       if (outcome.ok) {
         this.#counted(head.count, false);
         this.#outbox.shift();
@@ -191,20 +197,20 @@ export class Delivery {
       return false;
     }
     if (payload === undefined) return false;
-    let rows: LedgerRows;
+    let bodies: InsertBodies;
     try {
-      rows = JSON.parse(payload.toString('utf8')) as LedgerRows;
+      bodies = decodeSpoolPayload(payload);
     } catch (err) {
       // Its checksum matched, so it was written wrong: keep it for a person and go on.
       const path = await spool.rejectHead();
       counters.rejectedBatches += 1;
-      log.error({ err, path }, 'a spooled batch is not JSON; set it aside');
+      log.error({ err, path }, 'a spooled batch cannot be read; set it aside');
       return true;
     }
-    const outcome = await this.#insert(rows);
+    const outcome = await this.#insert(bodies);
     if (outcome.ok) {
       await spool.advance();
-      this.#counted(countRows(rows), true);
+      this.#counted(countBodyRows(bodies), true);
       this.#failures = 0;
       this.#nextReplayAt = 0;
       return true;
@@ -219,15 +225,15 @@ export class Delivery {
     return false;
   }
 
-  #insert(rows: LedgerRows) {
+  #insert(bodies: InsertBodies) {
     const { client, config, log } = this.#o;
-    return insertBatch(client, config.database, rows, config.insertTimeoutMs, log);
+    return insertBatch(client, config.database, bodies, config.insertTimeoutMs, log);
   }
 
   /** The batch's spool frame; undefined (and the batch refused) when it can never fit. */
   #frameOf(batch: Batch): Buffer | undefined {
     const maxBytes = this.#o.spool.maxBytes;
-    batch.frame ??= encodeFrame(Buffer.from(JSON.stringify(batch.rows), 'utf8'));
+    batch.frame ??= encodeFrame(encodeSpoolPayload(batch.bodies));
     if (batch.frame.length <= maxBytes) return batch.frame;
     this.#outbox.shift();
     this.#o.counters.rejectedBatches += 1;

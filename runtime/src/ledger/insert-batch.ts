@@ -1,9 +1,13 @@
 // One batch into ClickHouse: an INSERT ... FORMAT JSONEachRow per table, in WRITABLE_TABLES
-// order, each bounded by a timeout. A failure part way leaves the earlier tables inserted; the
-// batch is then inserted again whole, which the deterministic ids make harmless.
+// order, each bounded by a timeout. The bodies are sent as they are (insert-bodies.ts). A failure
+// part way leaves the earlier tables inserted; the batch is then inserted again whole, which the
+// deterministic ids make harmless.
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import { type LedgerRows, WRITABLE_TABLES } from './batching.ts';
+import { WRITABLE_TABLES } from './batching.ts';
+import type { InsertBodies } from './insert-bodies.ts';
 import { classifyInsertFailure, type InsertFailure } from './insert-failure.ts';
 
 export type InsertOutcome = { ok: true } | { ok: false; failure: InsertFailure; err: unknown };
@@ -11,20 +15,21 @@ export type InsertOutcome = { ok: true } | { ok: false; failure: InsertFailure; 
 export async function insertBatch(
   client: ClickHouseClient,
   database: string,
-  rows: LedgerRows,
+  bodies: InsertBodies,
   timeoutMs: number,
   log: Logger,
 ): Promise<InsertOutcome> {
   try {
     for (const table of WRITABLE_TABLES) {
-      const values: readonly object[] | undefined = rows[table];
-      if (values === undefined || values.length === 0) continue;
-      await client.insert({
-        table: `${database}.${table}`,
-        values,
-        format: 'JSONEachRow',
+      const body = bodies[table];
+      if (body === undefined || body.rows === 0) continue;
+      const result = await client.exec({
+        query: `INSERT INTO ${database}.${table} FORMAT JSONEachRow`,
+        values: Readable.from([body.bytes()]),
         abort_signal: AbortSignal.timeout(timeoutMs),
       });
+      // The answer to an INSERT is empty; reading it to the end frees the connection.
+      await finished(result.stream.resume());
     }
     return { ok: true };
   } catch (err) {

@@ -129,20 +129,42 @@ export class OutboxShipper {
 
   /** Writes the entries' rows; acknowledges and deletes them once durable. */
   #ship(entries: TickEntry[]): void {
-    this.#inFlight += entries.length;
-    const shipped = this.#shipNow(entries).finally(() => {
-      this.#inFlight -= entries.length;
+    // Nothing here holds the entries (their fields are the bulk of the bytes read) while the
+    // rows wait the writer's flush interval: only their ids, and the undecodable ones.
+    const count = entries.length;
+    this.#inFlight += count;
+    const shipped = this.#shipNow(
+      entries.map((e) => e.id),
+      this.#writeRows(entries),
+    ).finally(() => {
+      this.#inFlight -= count;
       this.#shipping.delete(shipped);
     });
     this.#shipping.add(shipped);
   }
 
-  async #shipNow(entries: TickEntry[]): Promise<void> {
-    const o = this.#o;
+  /** Decodes the entries and writes their rows (at once, in read order). */
+  #writeRows(entries: readonly TickEntry[]): {
+    durable: Promise<void>;
+    undecodable: UndecodableEntry[];
+  } {
     try {
       const { rows, undecodable } = this.#rowsOf(entries);
-      if (Object.keys(rows).length > 0) await o.write(rows);
-      const ids = entries.map((e) => e.id);
+      const durable = Object.keys(rows).length > 0 ? this.#o.write(rows) : Promise.resolve();
+      return { durable, undecodable };
+    } catch (err) {
+      return { durable: Promise.reject(err), undecodable: [] };
+    }
+  }
+
+  async #shipNow(
+    ids: string[],
+    written: { durable: Promise<void>; undecodable: UndecodableEntry[] },
+  ): Promise<void> {
+    const o = this.#o;
+    const { undecodable } = written;
+    try {
+      await written.durable;
       const done = o.redis.multi();
       for (const u of undecodable) {
         o.log.error(
@@ -165,12 +187,12 @@ export class OutboxShipper {
         .xack(o.stream, OUTBOX_GROUP, ...ids)
         .xdel(o.stream, ...ids)
         .exec();
-      this.counters.entries += entries.length;
+      this.counters.entries += ids.length;
       this.counters.deadLettered += undecodable.length;
     } catch (err) {
       // Left pending: the next life of this shipper reads them again.
       this.counters.failures++;
-      o.log.warn({ err, entries: entries.length }, 'shipping ledger rows failed');
+      o.log.warn({ err, entries: ids.length }, 'shipping ledger rows failed');
     }
   }
 

@@ -6,7 +6,7 @@
 // tables are ReplacingMergeTree, so a batch inserted twice still reads once (FINAL).
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type Logger, pino } from 'pino';
-import { appendRows, countRows, flushDecision, type LedgerRows } from './batching.ts';
+import { countRows, flushDecision, type LedgerRows } from './batching.ts';
 import {
   type LedgerWriterConfig,
   type LedgerWriterConfigInput,
@@ -14,6 +14,7 @@ import {
 } from './config.ts';
 import { type Batch, Delivery, type LedgerWriterCounters } from './delivery.ts';
 import { LedgerError } from './errors.ts';
+import { appendBodies } from './insert-bodies.ts';
 import { Spool, type SpoolRecovery } from './spool.ts';
 
 export type { LedgerWriterCounters } from './delivery.ts';
@@ -86,15 +87,14 @@ export class LedgerWriter {
     if (this.#closing !== undefined) {
       return Promise.reject(new LedgerError('FLT_LEDGER_CLOSED', 'the ledger writer is closed'));
     }
-    const count = countRows(rows);
-    if (count === 0) return Promise.resolve();
+    if (countRows(rows) === 0) return Promise.resolve();
     if (this.#pending === undefined) {
-      this.#pending = { rows: {}, count: 0, waiters: [] };
+      this.#pending = { bodies: {}, count: 0, waiters: [] };
       this.#pendingSince = Date.now();
     }
     const batch = this.#pending;
-    appendRows(batch.rows, rows);
-    batch.count += count;
+    // Encoded now, into bytes outside the heap (insert-bodies.ts): the rows are garbage at once.
+    batch.count += appendBodies(batch.bodies, rows);
     const durable = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
     const decision = flushDecision(batch.count, this.#pendingSince, Date.now(), this.config);
     if (decision.flush) this.#cut();

@@ -2,6 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { migrateLedger } from '../../../runtime/src/ledger/migrate.ts';
 import { equityCurve, getDecision, trainingSet } from '../../../runtime/src/ledger/queries.ts';
+import { Spool } from '../../../runtime/src/ledger/spool.ts';
+import { encodeFrame } from '../../../runtime/src/ledger/spool-frame.ts';
 import { LedgerWriter } from '../../../runtime/src/ledger/writer.ts';
 import { decision, handLedger, signal } from '../../unit/runtime/ledger/fixtures.ts';
 import {
@@ -59,6 +61,26 @@ describe('LedgerWriter on ClickHouse 18.16', () => {
     for (const [table, rows] of Object.entries(ledger)) {
       const key = table === 'outcomes' ? 'decision_id' : 'id';
       expect((await finalCount(client, db, table, key)).rows, table).toBe(rows.length);
+    }
+  });
+
+  it('replays a batch spooled by the previous version, which held its rows as JSON', async () => {
+    const db = await database();
+    const spoolDir = await tempSpoolDir();
+    cleanups.push(() => removeDir(spoolDir));
+    const spool = await Spool.open({ dir: spoolDir, maxBytes: 1 << 20, segmentBytes: 1 << 16 });
+    const ledger = handLedger();
+    await spool.append(encodeFrame(Buffer.from(JSON.stringify(ledger), 'utf8')));
+    await spool.close();
+
+    const { writer } = await writerOn(db, { spoolDir });
+    await writer.whenDrained();
+    const rows = Object.values(ledger).reduce((n, list) => n + list.length, 0);
+    expect(writer.counters).toMatchObject({ rowsReplayed: rows, rejectedBatches: 0 });
+    for (const d of ledger.decisions) expect(await getDecision(client, db, d.id)).toEqual(d);
+    for (const [table, list] of Object.entries(ledger)) {
+      const key = table === 'outcomes' ? 'decision_id' : 'id';
+      expect((await finalCount(client, db, table, key)).rows, table).toBe(list.length);
     }
   });
 
