@@ -144,10 +144,7 @@ export class OutboxShipper {
   }
 
   /** Decodes the entries and writes their rows (at once, in read order). */
-  #writeRows(entries: readonly TickEntry[]): {
-    durable: Promise<void>;
-    undecodable: UndecodableEntry[];
-  } {
+  #writeRows(entries: readonly TickEntry[]): Written {
     try {
       const { rows, undecodable } = this.#rowsOf(entries);
       const durable = Object.keys(rows).length > 0 ? this.#o.write(rows) : Promise.resolve();
@@ -157,10 +154,7 @@ export class OutboxShipper {
     }
   }
 
-  async #shipNow(
-    ids: string[],
-    written: { durable: Promise<void>; undecodable: UndecodableEntry[] },
-  ): Promise<void> {
+  async #shipNow(ids: string[], written: Written): Promise<void> {
     const o = this.#o;
     const { undecodable } = written;
     try {
@@ -235,6 +229,13 @@ export class OutboxShipper {
     }
     return { rows, undecodable };
   }
+}
+
+/** The rows of some entries handed to the writer, and those entries that could not be decoded. */
+interface Written {
+  /** Resolves once the rows are durable. */
+  durable: Promise<void>;
+  undecodable: UndecodableEntry[];
 }
 
 /** An outbox entry that holds no rows the shipper can read, and why. */
