@@ -32,8 +32,8 @@ const RATE = 5_000;
 const SECONDS = 30;
 /**
  * Rounds per configuration. One round's p99 moves by 0.4-1 ms from round to round on 2 shared
- * cores (the ratio of one pair ranged 0.84-2.5 on one day): with 5 rounds, runs of the same code gave
- * ratios 1.12-1.39 on one day (bench/README.md). 9 rounds, about 12 minutes in all.
+ * cores (the ratio of one pair ranged 0.84-2.5 on one day): with 5 rounds, runs of the same
+ * code gave ratios 1.12-1.39 on one day (bench/README.md). 9 rounds, about 12 minutes in all.
  */
 const ROUNDS = 9;
 /** clickhouse-server's nice value: see the top of this file. */
