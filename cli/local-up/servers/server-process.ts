@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FlotillaError } from '../../../operator/src/errors.ts';
 import { LocalUpError } from '../errors.ts';
 import { ownsListeningPort } from './free-port.ts';
-import { writePidRecord } from './pid-records.ts';
+import { REAP_GRACE_MS, terminateSync, writePidRecord } from './pid-records.ts';
 
 export interface LaunchPlan<T> {
   args: string[];
@@ -231,11 +231,10 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // Runs when this process exits without having stopped its children (a teardown that never
   // ran, a crash). Only synchronous work is possible here.
+  // SIGTERM first, as stop() does: a local cluster killed outright leaves its pods behind.
   process.on('exit', () => {
-    for (const [pid, entry] of registry) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {}
+    terminateSync([...registry.keys()], REAP_GRACE_MS);
+    for (const entry of registry.values()) {
       if (entry.pidFile !== undefined) rmSync(entry.pidFile, { force: true });
       try {
         rmSync(entry.dir, { recursive: true, force: true, maxRetries: 3 });
