@@ -1,10 +1,11 @@
-// A batch of ledger rows as the bodies of its inserts (pure): per table, the rows as JSONEachRow
-// text (one JSON object per line), written into a growing Buffer as they arrive. The writer holds
-// a batch for up to `flushIntervalMs` (2 s): held as row objects, every row outlived two young
-// collections of the ledger thread's heap and was promoted, so its old generation filled at 1.5
-// MB/s and V8's helper threads, which share the cores with the tick path, marked and compacted
-// it every few seconds (bench/README.md). Bytes outside the heap cost the collector nothing, and
-// the insert sends them as they are. The same bytes, framed per table, are the spool's payload.
+// A batch of ledger rows as the bodies of its inserts (no I/O): per table, the rows as
+// JSONEachRow text (one JSON object per line), written into a growing Buffer as they arrive. The
+// writer holds a batch for up to `flushIntervalMs` (2 s). Held as row objects, every row outlived
+// two young collections of the ledger thread's heap and was promoted (30 MB per 20 s of
+// bench:ledger's load, 12-15 MB since), and the client encoded them all through an object stream
+// in one burst per flush. Bytes outside the heap cost the collector nothing, and the insert sends
+// them as they are (bench/README.md, runs 26-32). The same bytes, framed per table, are the
+// spool's payload.
 import { type LedgerRows, WRITABLE_TABLES, type WritableTable } from './batching.ts';
 
 const INITIAL_BYTES = 16 * 1024;
