@@ -103,12 +103,23 @@ describe('the example fleet in one runner', () => {
     });
 
     const instruments = [...new Set(config.strategies.flatMap((s) => s.instruments))];
-    const ticks = marketTicks(instruments, {
-      seed: 3,
-      startTs: 1_700_000_000_000,
-      ticksPerInstrument: 600,
-      params: marketParams({ edge: 0.3 }),
-    });
+    // The market is drawn per instrument name, so it is drawn for the examples' own names and
+    // renamed: every run sees the same ticks whatever its suffix (with the suffixed names, one
+    // suffix in many left a strategy without a signal in 600 ticks).
+    const tag = `-${suffix.toUpperCase()}`;
+    const examplesMarket = marketTicks(
+      instruments.map((i) => i.slice(0, -tag.length)),
+      {
+        seed: 3,
+        startTs: 1_700_000_000_000,
+        ticksPerInstrument: 600,
+        params: marketParams({ edge: 0.3 }),
+      },
+    );
+    const ticks = Array.from(examplesMarket, (t) => ({
+      ...t,
+      instrument: `${t.instrument}${tag}`,
+    }));
     await publishTicks(redis, ticks, { rate: 0 });
     await waitProcessed(redis, running.runner.keys.group, instruments, 60_000);
 
