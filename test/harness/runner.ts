@@ -125,16 +125,31 @@ export const uniqueInstruments = (...names: string[]) => {
   return names.map((n) => `T${tag}-${n}`);
 };
 
+/**
+ * The name an instrument's market is drawn for: without the tag of uniqueInstruments. The market
+ * is drawn per name, so a test sees the same ticks in every run whatever its tag.
+ */
+const marketNameOf = (instrument: string) => instrument.replace(/^T[0-9A-F]{6}-/, '');
+
 /** Publishes seeded synthetic ticks with correlation ids `<instrument>-<seq>`. */
 export async function feed(r: Redis, instruments: string[], ticksPerInstrument: number, seed = 1) {
-  const ticks = [
-    ...marketTicks(instruments, { seed, startTs: 1_700_000_000_000, ticksPerInstrument }),
-  ].map((t) => ({
-    instrument: t.instrument,
-    ts: t.ts,
-    price: t.price,
-    volume: t.volume,
-    cid: `${t.instrument}-${t.seq}`,
-  }));
+  const named = new Map(instruments.map((i) => [marketNameOf(i), i]));
+  if (named.size !== instruments.length)
+    throw new Error(`feed: instruments ${instruments.join(', ')} share a market name`);
+  const market = marketTicks([...named.keys()], {
+    seed,
+    startTs: 1_700_000_000_000,
+    ticksPerInstrument,
+  });
+  const ticks = Array.from(market, (t) => {
+    const instrument = named.get(t.instrument) as string;
+    return {
+      instrument,
+      ts: t.ts,
+      price: t.price,
+      volume: t.volume,
+      cid: `${instrument}-${t.seq}`,
+    };
+  });
   await publishTicks(r, ticks, { rate: 0 });
 }
