@@ -6,7 +6,11 @@ import { pino } from 'pino';
 import { afterAll } from 'vitest';
 import type { ShardConfig } from '../../operator/src/api/shard/shard-config.ts';
 import { FeatureStore } from '../../runtime/src/features/feature-store.ts';
-import { marketTicks } from '../../runtime/src/feed/market.ts';
+import {
+  type MarketOptions,
+  marketTicks,
+  type SyntheticTick,
+} from '../../runtime/src/feed/market.ts';
 import { publishTicks } from '../../runtime/src/feed/publisher.ts';
 import { toEntries, toGroupInfo } from '../../runtime/src/ingest/stream-replies.ts';
 import { tickStream } from '../../runtime/src/ingest/tick-format.ts';
@@ -126,30 +130,40 @@ export const uniqueInstruments = (...names: string[]) => {
 };
 
 /**
- * The name an instrument's market is drawn for: without the tag of uniqueInstruments. The market
- * is drawn per name, so a test sees the same ticks in every run whatever its tag.
+ * Synthetic ticks of the market drawn for `marketNames`, published as `names` (same order). The
+ * market is drawn per name, so a test that makes its names unique per run still sees the same
+ * ticks in every run.
  */
-const marketNameOf = (instrument: string) => instrument.replace(/^T[0-9A-F]{6}-/, '');
+export function renamedMarket(
+  names: readonly string[],
+  marketNames: readonly string[],
+  options: MarketOptions & { ticksPerInstrument: number },
+): SyntheticTick[] {
+  const named = new Map(marketNames.map((m, i) => [m, names[i] as string]));
+  if (named.size !== names.length || marketNames.length !== names.length)
+    throw new Error(`renamedMarket: ${names.join(', ')} need one market name each`);
+  return Array.from(marketTicks(marketNames, options), (t) => ({
+    ...t,
+    instrument: named.get(t.instrument) as string,
+  }));
+}
+
+/** The name without the tag of uniqueInstruments. */
+const untagged = (instrument: string) => instrument.replace(/^T[0-9A-F]{6}-/, '');
 
 /** Publishes seeded synthetic ticks with correlation ids `<instrument>-<seq>`. */
 export async function feed(r: Redis, instruments: string[], ticksPerInstrument: number, seed = 1) {
-  const named = new Map(instruments.map((i) => [marketNameOf(i), i]));
-  if (named.size !== instruments.length)
-    throw new Error(`feed: instruments ${instruments.join(', ')} share a market name`);
-  const market = marketTicks([...named.keys()], {
+  const market = renamedMarket(instruments, instruments.map(untagged), {
     seed,
     startTs: 1_700_000_000_000,
     ticksPerInstrument,
   });
-  const ticks = Array.from(market, (t) => {
-    const instrument = named.get(t.instrument) as string;
-    return {
-      instrument,
-      ts: t.ts,
-      price: t.price,
-      volume: t.volume,
-      cid: `${instrument}-${t.seq}`,
-    };
-  });
+  const ticks = market.map((t) => ({
+    instrument: t.instrument,
+    ts: t.ts,
+    price: t.price,
+    volume: t.volume,
+    cid: `${t.instrument}-${t.seq}`,
+  }));
   await publishTicks(r, ticks, { rate: 0 });
 }

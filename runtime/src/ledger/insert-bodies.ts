@@ -128,12 +128,12 @@ function decodeFramedTables(payload: Buffer): InsertBodies {
   while (at < payload.length) {
     if (payload.length - at < TABLE_HEADER_BYTES)
       throw new Error(`a spooled batch ends inside a table header at byte ${at}`);
-    const table = WRITABLE_TABLES[payload.readUInt8(at)];
+    const index = payload.readUInt8(at);
+    const table = WRITABLE_TABLES[index];
     const rows = payload.readUInt32LE(at + 1);
     const bytes = payload.readUInt32LE(at + 5);
     at += TABLE_HEADER_BYTES;
-    if (table === undefined)
-      throw new Error(`a spooled batch names table ${payload.readUInt8(at - TABLE_HEADER_BYTES)}`);
+    if (table === undefined) throw new Error(`a spooled batch names table ${index}`);
     if (payload.length - at < bytes)
       throw new Error(
         `a spooled batch's ${table} needs ${bytes} bytes, has ${payload.length - at}`,

@@ -15,12 +15,11 @@ import type { StrategySpec } from '../../../operator/src/api/v1alpha1/strategy.t
 import { validateManifest } from '../../../operator/src/api/validation/validate.ts';
 import { MODELS_PATH } from '../../../operator/src/controllers/strategy/desired-runners.ts';
 import { resolveRunnerConfig } from '../../../runtime/src/config.ts';
-import { marketTicks } from '../../../runtime/src/feed/market.ts';
 import { marketParams } from '../../../runtime/src/feed/market-params.ts';
 import { publishTicks } from '../../../runtime/src/feed/publisher.ts';
 import { type RunningRunner, startRunner } from '../../../runtime/src/main.ts';
 import { eventually } from '../../harness/eventually.ts';
-import { newRedis, readSignals, waitProcessed } from '../../harness/runner.ts';
+import { newRedis, readSignals, renamedMarket, waitProcessed } from '../../harness/runner.ts';
 
 const redisUrl = inject('redisUrl');
 let redis: Redis;
@@ -103,11 +102,11 @@ describe('the example fleet in one runner', () => {
     });
 
     const instruments = [...new Set(config.strategies.flatMap((s) => s.instruments))];
-    // The market is drawn per instrument name, so it is drawn for the examples' own names and
-    // renamed: every run sees the same ticks whatever its suffix (with the suffixed names, one
-    // suffix in many left a strategy without a signal in 600 ticks).
+    // Drawn for the examples' own names (with the suffixed ones, one suffix in many left a
+    // strategy without a signal in 600 ticks).
     const tag = `-${suffix.toUpperCase()}`;
-    const examplesMarket = marketTicks(
+    const ticks = renamedMarket(
+      instruments,
       instruments.map((i) => i.slice(0, -tag.length)),
       {
         seed: 3,
@@ -116,10 +115,6 @@ describe('the example fleet in one runner', () => {
         params: marketParams({ edge: 0.3 }),
       },
     );
-    const ticks = Array.from(examplesMarket, (t) => ({
-      ...t,
-      instrument: `${t.instrument}${tag}`,
-    }));
     await publishTicks(redis, ticks, { rate: 0 });
     await waitProcessed(redis, running.runner.keys.group, instruments, 60_000);
 
