@@ -63,7 +63,7 @@ export function reapStaleServers(pidsDir: string, graceMs = REAP_GRACE_MS): numb
   // Signal only a pid that still runs in its directory: after a reboot the number may have been
   // reused by an unrelated process.
   const stopping = terminateSync(
-    stale.filter((s) => Number.isInteger(s.pid) && cwdOf(s.pid) === s.record.dir).map((s) => s.pid),
+    stale.filter((s) => Number.isInteger(s.pid) && runsIn(s.pid, s.record.dir)).map((s) => s.pid),
     graceMs,
   );
   for (const { file, record } of stale) {
@@ -108,10 +108,16 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function cwdOf(pid: number): string | undefined {
+/**
+ * Whether `pid` runs in `dir`, also when the directory was deleted under it (a cleanup that ran
+ * before its servers were stopped): Linux then reads its cwd as the path plus " (deleted)".
+ */
+function runsIn(pid: number, dir: string): boolean {
+  let cwd: string;
   try {
-    return readlinkSync(`/proc/${pid}/cwd`);
+    cwd = readlinkSync(`/proc/${pid}/cwd`);
   } catch {
-    return undefined;
+    return false;
   }
+  return cwd === dir || cwd === `${dir} (deleted)`;
 }

@@ -65,3 +65,17 @@ it('leaves a server alone while its owner runs', async () => {
   expect(reapStaleServers(s.pids, 300)).toEqual([]);
   expect(existsSync(s.dir)).toBe(true);
 });
+
+it('stops a server whose directory was deleted under it', async () => {
+  const s = await staleServer('exit 0');
+  await rm(s.dir, { recursive: true }); // its cwd now reads "<dir> (deleted)"
+  expect(reapStaleServers(s.pids, 10_000)).toEqual([s.pid]);
+  expect(await s.exited).toBeNull();
+});
+
+it('leaves a process alone that runs in another directory (its pid reused)', async () => {
+  const s = await staleServer('exit 0');
+  writePidRecord(s.pids, s.pid, { owner: deadPid(), dir: join(s.scratch, 'elsewhere') });
+  expect(reapStaleServers(s.pids, 300)).toEqual([]);
+  expect(existsSync(`/proc/${s.pid}`)).toBe(true); // still running: not signalled
+});
