@@ -5,7 +5,7 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { defaultCacheDir } from '../../runtime/src/inference/artifact.ts';
 import type { OperatorConfig } from './config.ts';
 import {
@@ -14,13 +14,13 @@ import {
   type ModelResource,
   type StrategyResource,
 } from './controllers/fleet/fleet-controller.ts';
-import { FleetMetrics } from './controllers/fleet/fleet-metrics.ts';
 import { modelController } from './controllers/model/model-controller.ts';
 import { MANAGED_BY } from './controllers/strategy/desired-runners.ts';
 import { strategyController } from './controllers/strategy/strategy-controller.ts';
 import { loadKubeConfig } from './kube/config.ts';
 import { Manager } from './kube/manager.ts';
 import { CORE, FLOTILLA } from './kube/resource-type.ts';
+import { operatorRegistry } from './operator-registry.ts';
 import { buildHealthApp, buildMetricsApp } from './server.ts';
 
 export interface RunningOperator {
@@ -46,8 +46,7 @@ export async function startOperator(
     base: { component: 'operator', namespace: config.namespace },
   });
   const kc = loadKubeConfig();
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'flotilla_operator_' });
+  const { registry, fleetMetrics } = operatorRegistry();
   const ns = config.namespace;
   const manager = new Manager({
     kc,
@@ -95,7 +94,7 @@ export async function startOperator(
     events,
     logger,
     metrics,
-    fleetMetrics: new FleetMetrics(registry),
+    fleetMetrics,
   });
   manager.add(fleet);
   const strategies = strategyController({

@@ -33,6 +33,13 @@ describe('desiredRunners', () => {
     ).spec.template.spec.containers[0];
     expect(withLedger.env).toContainEqual({ name: 'CLICKHOUSE_URL', value: 'http://ch:8123' });
     expect(sts.spec.selector.matchLabels).toEqual(sts.spec.template.metadata.labels);
+    // Prometheus finds the runners' /metrics by annotation, on the port the container serves.
+    const port = container.ports.find((p: { name: string }) => p.name === 'http').containerPort;
+    expect(sts.spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(port),
+      'prometheus.io/path': '/metrics',
+    });
   });
 
   it('grants only read access to ConfigMaps', () => {

@@ -62,6 +62,13 @@ export function runnerAccess(namespace?: string): Record<string, unknown>[] {
   ];
 }
 
+/** The runner's /metrics, on its http port (8080). */
+const SCRAPE_ANNOTATIONS = {
+  'prometheus.io/scrape': 'true',
+  'prometheus.io/port': '8080',
+  'prometheus.io/path': '/metrics',
+};
+
 export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown>[] {
   const labels: Record<string, string> = { ...RUNNER_LABELS };
   const owned = { ...labels, 'app.kubernetes.io/managed-by': MANAGED_BY };
@@ -90,7 +97,8 @@ export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: labels },
         template: {
-          metadata: { labels },
+          // For a Prometheus that discovers pods by annotation (dashboards/ reads these series).
+          metadata: { labels, annotations: SCRAPE_ANNOTATIONS },
           spec: {
             serviceAccountName: o.serviceAccountName ?? RUNNER_NAME,
             terminationGracePeriodSeconds: 10,
