@@ -77,7 +77,7 @@ test-trainer: trainer-setup ## The trainer's pytest suite only
 	cd trainer && .venv/bin/pytest -q
 
 .PHONY: system
-system: ## Install redis-server, clickhouse-server and chromium from Debian if absent (needs root)
+system: ## Install redis-server, clickhouse-server, chromium and prometheus from Debian if absent (needs root)
 	@scripts/setup-system.sh
 
 .PHONY: check-node
