@@ -13,6 +13,10 @@ describe('helm lint --strict', () => {
       },
     ],
     ['one replica without leader election', { operator: { replicas: 1, leaderElect: false } }],
+    [
+      'the dashboards and alert rules on',
+      { dashboards: { enabled: true }, alerts: { enabled: true } },
+    ],
   ])('is clean with %s', (_name, values) => {
     const run = helm(['lint', '--strict', CHART], values);
     expect(run.stdout + run.stderr).not.toMatch(/\[(WARNING|ERROR)\]/);

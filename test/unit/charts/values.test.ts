@@ -46,6 +46,8 @@ describe('values.schema.json', () => {
     ],
     [{ runner: { extraArgs: ['block-ms=50'] } }, "'/runner/extraArgs/0'", 'pattern'],
     [{ models: { hostPath: 'models' } }, "'/models/hostPath'", 'pattern'],
+    [{ dashboards: { label: 'not a label' } }, "'/dashboards/label'", 'pattern'],
+    [{ alerts: { labels: { release: 1 } } }, "'/alerts/labels/release'", 'want string'],
     [{ typo: true }, "'typo' not allowed", ''],
   ])('rejects %j naming %s', (values, field, why) => {
     const run = helm(['template', 'flotilla', CHART], values);
