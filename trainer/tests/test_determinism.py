@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from flotilla_trainer.describe import METRIC_DIGITS, PARITY_DIGITS, rounded, significant
 from flotilla_trainer.train import TrainResult
 
 from .conftest import ALGORITHMS, run
@@ -52,3 +54,25 @@ def test_another_seed_gives_another_model(
 ) -> None:
     other = run(planted, "gbt", tmp_path, seed=8)
     assert other.onnx_sha256 != trained["gbt"].onnx_sha256
+
+
+def test_metadata_floats_do_not_carry_the_last_bits_of_one_cpus_sums() -> None:
+    # Pairs measured from one seed on two CPUs (AVX2 and AVX-512): a metric, and the ONNX
+    # parity difference. Their last bits differ; as the metadata states them, they do not.
+    assert rounded(0.24389236652968305) == rounded(0.2438923665296831)
+    assert rounded({"bins": [0.2774310896369382]}) == rounded({"bins": [0.277431089636942]})
+    assert significant(1.2459068698955633e-07, PARITY_DIGITS) == significant(
+        1.2459068632342252e-07, PARITY_DIGITS
+    )
+    # ...and a real difference still shows.
+    assert rounded(0.2438923665) != rounded(0.2438923666)
+    assert rounded({"n": 3, "name": "x"}) == {"n": 3, "name": "x"}
+
+
+def test_metadata_states_metrics_to_their_digits(trained: dict[str, TrainResult]) -> None:
+    for result in trained.values():
+        meta = json.loads(result.files["metadata.json"].read_text())
+        auc = meta["metrics"]["validation"]["auc"]
+        assert auc == significant(auc, METRIC_DIGITS)
+        parity = meta["onnx"]["maxAbsDiff"]
+        assert parity == significant(parity, PARITY_DIGITS)

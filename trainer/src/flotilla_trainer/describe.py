@@ -22,6 +22,12 @@ from .metrics import Metrics
 from .split import Split
 
 TRAINER = f"flotilla-trainer {__version__}"
+# Floats as the metadata states them: a metric to 10 significant digits, the ONNX parity
+# difference (a difference of nearly equal numbers) to 3. CPUs of another SIMD width (AVX2,
+# AVX-512) sum in another order and move the last bits of a metric while the ONNX file stays
+# the same byte for byte; rounded, so does its metadata (test/integration/learning).
+METRIC_DIGITS = 10
+PARITY_DIGITS = 3
 LIBRARIES = (
     "numpy",
     "scikit-learn",
@@ -69,64 +75,88 @@ def row_range(ds: Dataset, idx: NDArray[np.intp]) -> dict[str, Any]:
     }
 
 
+def significant(x: float, digits: int) -> float:
+    """`x` to `digits` significant digits."""
+    return float(f"{x:.{digits}g}")
+
+
+def rounded(value: Any, digits: int = METRIC_DIGITS) -> Any:
+    """Every float in a JSON-like document to `digits` significant digits."""
+    if isinstance(value, float):
+        return significant(value, digits)
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v, digits) for v in value]
+    return value
+
+
 def metadata_document(r: Run) -> dict[str, Any]:
     ds, split, n = r.dataset, r.split, len(r.dataset.feature_keys)
     tm = r.train_metrics
-    return {
-        "name": r.name,
-        "version": r.version,
-        "trainer": TRAINER,
-        "algorithm": r.algorithm,
-        "provenanceAlgorithm": ALGORITHMS[r.algorithm],
-        "trainedAt": r.trained_at,
-        "seed": r.seed,
-        "hyperparameters": {
-            k: list(v) if isinstance(v, tuple) else v for k, v in r.hyperparameters.items()
-        },
-        "featureKeys": list(ds.feature_keys),
-        "featureSetHash": ds.feature_set_hash,
-        "dataset": {
-            "file": ds.path.name,
-            "sha256": ds.sha256,
-            "source": ds.source,
-            "rows": ds.rows,
-            "instruments": sorted(set(ds.instrument.tolist())),
-            "dataFrom": rfc3339_ms(int(ds.ts_ms[0])),
-            "dataTo": rfc3339_ms(int(ds.ts_ms[-1])),
-            "labelHorizon": ds.label_horizon,
-            "costThreshold": ds.cost_threshold,
-            "declaredFeatureKeys": list(ds.available_keys),
-            "declaredFeatureSetHash": ds.declared_feature_set_hash,
-        },
-        "split": {
-            "validFraction": r.valid_fraction,
-            "purgeTicks": r.purge_ticks,
-            "boundary": rfc3339_ms(split.boundary_ts),
-            "train": row_range(ds, split.train),
-            "purgedRows": int(split.purged.size),
-            "validation": row_range(ds, split.valid),
-        },
-        "metrics": {
-            "validation": r.valid_metrics.to_json(),
-            "train": {"rows": tm.rows, "auc": tm.auc, "brier": tm.brier, "logLoss": tm.log_loss},
-        },
-        "walkForward": r.folds,
-        "onnx": {
-            "file": r.files["onnx"].name,
-            "sha256": r.onnx_sha256,
-            "bytes": len(r.onnx_bytes),
-            "input": {"name": INPUT_NAME, "type": "float32", "shape": [None, n]},
-            "outputs": [o.name for o in r.model.graph.output],
-            "scoreOutput": {"name": OUTPUT_NAME, "column": 1},
-            "opsets": {o.domain or "ai.onnx": o.version for o in r.model.opset_import},
-            "maxAbsDiff": r.max_abs_diff,
-            "tolerance": TOLERANCE,
-        },
-        "golden": {"file": r.files["golden.json"].name, "rows": r.golden_rows},
-        "libraries": {"python": platform.python_version()}
-        | {lib: importlib_metadata.version(lib) for lib in LIBRARIES},
-        "warnings": r.warnings,
-    }
+    doc: dict[str, Any] = rounded(
+        {
+            "name": r.name,
+            "version": r.version,
+            "trainer": TRAINER,
+            "algorithm": r.algorithm,
+            "provenanceAlgorithm": ALGORITHMS[r.algorithm],
+            "trainedAt": r.trained_at,
+            "seed": r.seed,
+            "hyperparameters": {
+                k: list(v) if isinstance(v, tuple) else v for k, v in r.hyperparameters.items()
+            },
+            "featureKeys": list(ds.feature_keys),
+            "featureSetHash": ds.feature_set_hash,
+            "dataset": {
+                "file": ds.path.name,
+                "sha256": ds.sha256,
+                "source": ds.source,
+                "rows": ds.rows,
+                "instruments": sorted(set(ds.instrument.tolist())),
+                "dataFrom": rfc3339_ms(int(ds.ts_ms[0])),
+                "dataTo": rfc3339_ms(int(ds.ts_ms[-1])),
+                "labelHorizon": ds.label_horizon,
+                "costThreshold": ds.cost_threshold,
+                "declaredFeatureKeys": list(ds.available_keys),
+                "declaredFeatureSetHash": ds.declared_feature_set_hash,
+            },
+            "split": {
+                "validFraction": r.valid_fraction,
+                "purgeTicks": r.purge_ticks,
+                "boundary": rfc3339_ms(split.boundary_ts),
+                "train": row_range(ds, split.train),
+                "purgedRows": int(split.purged.size),
+                "validation": row_range(ds, split.valid),
+            },
+            "metrics": {
+                "validation": r.valid_metrics.to_json(),
+                "train": {
+                    "rows": tm.rows,
+                    "auc": tm.auc,
+                    "brier": tm.brier,
+                    "logLoss": tm.log_loss,
+                },
+            },
+            "walkForward": r.folds,
+            "onnx": {
+                "file": r.files["onnx"].name,
+                "sha256": r.onnx_sha256,
+                "bytes": len(r.onnx_bytes),
+                "input": {"name": INPUT_NAME, "type": "float32", "shape": [None, n]},
+                "outputs": [o.name for o in r.model.graph.output],
+                "scoreOutput": {"name": OUTPUT_NAME, "column": 1},
+                "opsets": {o.domain or "ai.onnx": o.version for o in r.model.opset_import},
+                "maxAbsDiff": significant(r.max_abs_diff, PARITY_DIGITS),
+                "tolerance": TOLERANCE,
+            },
+            "golden": {"file": r.files["golden.json"].name, "rows": r.golden_rows},
+            "libraries": {"python": platform.python_version()}
+            | {lib: importlib_metadata.version(lib) for lib in LIBRARIES},
+            "warnings": r.warnings,
+        }
+    )
+    return doc
 
 
 def manifest_document(r: Run) -> dict[str, Any]:
