@@ -62,10 +62,12 @@ export function runnerAccess(namespace?: string): Record<string, unknown>[] {
   ];
 }
 
-/** The runner's /metrics, on its http port (8080). */
+/** The runner's HTTP port (`flotilla runner --http-port`'s default): /metrics, probes, forensics. */
+const HTTP_PORT = 8080;
+/** Where a Prometheus that discovers pods by annotation finds the runner's /metrics. */
 const SCRAPE_ANNOTATIONS = {
   'prometheus.io/scrape': 'true',
-  'prometheus.io/port': '8080',
+  'prometheus.io/port': String(HTTP_PORT),
   'prometheus.io/path': '/metrics',
 };
 
@@ -84,7 +86,7 @@ export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta(RUNNER_NAME, ns, owned),
-      spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'http', port: 8080 }] },
+      spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'http', port: HTTP_PORT }] },
     },
     {
       apiVersion: 'apps/v1',
@@ -119,7 +121,7 @@ export function desiredRunners(o: RunnerWorkloadOptions): Record<string, unknown
                   { name: 'REDIS_URL', value: o.redisUrl },
                   ...(o.clickhouseUrl ? [{ name: 'CLICKHOUSE_URL', value: o.clickhouseUrl }] : []),
                 ],
-                ports: [{ name: 'http', containerPort: 8080 }],
+                ports: [{ name: 'http', containerPort: HTTP_PORT }],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
                 volumeMounts: models.mounts,
