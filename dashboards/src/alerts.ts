@@ -1,6 +1,6 @@
 // Prometheus alert rules for a fleet, as a rule file (groups of rules). Each names what to look
 // at; thresholds are starting points (docs/guides/operating.md#alerts).
-import { ALERT_SELECTORS, OPERATOR, RUNNER } from './config.ts';
+import { ALERT_SELECTORS, OPERATOR, RUNNER, WINDOW } from './config.ts';
 import { gauge, matchers, quantile, rate } from './promql.ts';
 
 export interface AlertRule {
@@ -13,6 +13,7 @@ export interface AlertRule {
 
 const R = ALERT_SELECTORS.runner;
 const O = ALERT_SELECTORS.operator;
+const W = WINDOW.alert;
 const BY_POD = ['namespace', 'pod'];
 
 export function alertRules(): { groups: { name: string; rules: AlertRule[] }[] } {
@@ -34,7 +35,7 @@ export function alertRules(): { groups: { name: string; rules: AlertRule[] }[] }
           },
           {
             alert: 'FlotillaTickLatencyHigh',
-            expr: `${quantile(0.99, RUNNER.tickLatency, R, '5m', BY_POD)} > 0.05`,
+            expr: `${quantile(0.99, RUNNER.tickLatency, R, W, BY_POD)} > 0.05`,
             for: '10m',
             labels: { severity: 'warning' },
             annotations: {
@@ -56,7 +57,7 @@ export function alertRules(): { groups: { name: string; rules: AlertRule[] }[] }
           },
           {
             alert: 'FlotillaEvaluationsDropped',
-            expr: `${rate(RUNNER.drops, R, '5m', [...BY_POD, 'reason'])} > 0`,
+            expr: `${rate(RUNNER.drops, R, W, [...BY_POD, 'reason'])} > 0`,
             for: '10m',
             labels: { severity: 'warning' },
             annotations: {
@@ -78,7 +79,7 @@ export function alertRules(): { groups: { name: string; rules: AlertRule[] }[] }
           },
           {
             alert: 'FlotillaLedgerInsertsFailing',
-            expr: `${rate(RUNNER.ledgerInsertFailures, R, '5m', BY_POD)} > 0`,
+            expr: `${rate(RUNNER.ledgerInsertFailures, R, W, BY_POD)} > 0`,
             for: '10m',
             labels: { severity: 'warning' },
             annotations: {
@@ -89,7 +90,7 @@ export function alertRules(): { groups: { name: string; rules: AlertRule[] }[] }
           },
           {
             alert: 'FlotillaDeadLetters',
-            expr: `${rate(RUNNER.deadLetters, R, '5m', ['namespace', 'reason'])} > 0`,
+            expr: `${rate(RUNNER.deadLetters, R, W, ['namespace', 'reason'])} > 0`,
             for: '5m',
             labels: { severity: 'warning' },
             annotations: {
@@ -100,7 +101,7 @@ export function alertRules(): { groups: { name: string; rules: AlertRule[] }[] }
           },
           {
             alert: 'FlotillaModelFallbacks',
-            expr: `${rate(RUNNER.fallbacks, R, '5m', ['namespace', 'model'])} > 0`,
+            expr: `${rate(RUNNER.fallbacks, R, W, ['namespace', 'model'])} > 0`,
             for: '10m',
             labels: { severity: 'warning' },
             annotations: {
@@ -138,7 +139,7 @@ export function alertRules(): { groups: { name: string; rules: AlertRule[] }[] }
           },
           {
             alert: 'FlotillaReconcileErrors',
-            expr: `${rate(OPERATOR.reconciles, matchers(O, 'result="error"'), '5m', ['namespace', 'controller'])} > 0`,
+            expr: `${rate(OPERATOR.reconciles, matchers(O, 'result="error"'), W, ['namespace', 'controller'])} > 0`,
             for: '15m',
             labels: { severity: 'warning' },
             annotations: {

@@ -51,15 +51,18 @@ export const OPERATOR = {
   leftOut: 'flotilla_operator_strategies_left_out',
 } as const;
 
-/** Node.js process metrics (prom-client's defaults), one prefix per program. */
-export const PROCESS_PREFIX = {
-  runner: 'flotilla_runner_',
-  operator: 'flotilla_operator_',
-} as const;
-export const PROCESS = {
-  cpu: 'process_cpu_seconds_total',
-  rss: 'process_resident_memory_bytes',
-  heapUsed: 'nodejs_heap_size_used_bytes',
-  eventLoopLagP99: 'nodejs_eventloop_lag_p99_seconds',
-  gcSeconds: 'nodejs_gc_duration_seconds',
-} as const;
+/** Node.js process metrics (prom-client's defaults) under a program's prefix. */
+function processMetrics(prefix: string) {
+  return {
+    cpu: `${prefix}process_cpu_seconds_total`,
+    rss: `${prefix}process_resident_memory_bytes`,
+    heapUsed: `${prefix}nodejs_heap_size_used_bytes`,
+    eventLoopLagP99: `${prefix}nodejs_eventloop_lag_p99_seconds`,
+    gcSeconds: `${prefix}nodejs_gc_duration_seconds`,
+  } as const;
+}
+export const RUNNER_PROCESS = processMetrics('flotilla_runner_');
+export const OPERATOR_PROCESS = processMetrics('flotilla_operator_');
+
+/** Range of rates and quantiles: Grafana's own on a dashboard, a fixed one in an alert rule. */
+export const WINDOW = { dashboard: '$__rate_interval', alert: '5m' } as const;

@@ -2,15 +2,14 @@
 // operator's /metrics.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { flotillaDashboard } from './board.ts';
-import { OPERATOR, PROCESS, PROCESS_PREFIX, SELECTORS } from './config.ts';
+import { OPERATOR, OPERATOR_PROCESS, SELECTORS, WINDOW } from './config.ts';
 import { graph, single } from './panels.ts';
 import { gauge, matchers, quantile, rate } from './promql.ts';
 
 export const OPERATOR_DASHBOARD_UID = 'flotilla-operator';
 
-const W = '$__rate_interval';
+const W = WINDOW.dashboard;
 const S = SELECTORS.operator;
-const p = (name: string) => `${PROCESS_PREFIX.operator}${name}`;
 
 export function operatorDashboard(): dashboard.DashboardBuilder {
   const board = flotillaDashboard({
@@ -103,7 +102,7 @@ export function operatorDashboard(): dashboard.DashboardBuilder {
       graph(
         'CPU',
         'percentunit',
-        [[rate(p(PROCESS.cpu), S, W, ['pod']), '{{pod}}']],
+        [[rate(OPERATOR_PROCESS.cpu, S, W, ['pod']), '{{pod}}']],
         'CPU time per second of each operator replica.',
       ),
     )
@@ -111,7 +110,7 @@ export function operatorDashboard(): dashboard.DashboardBuilder {
       graph(
         'Memory',
         'bytes',
-        [[gauge('sum', p(PROCESS.rss), S, ['pod']), '{{pod}}']],
+        [[gauge('sum', OPERATOR_PROCESS.rss, S, ['pod']), '{{pod}}']],
         'Resident memory of each operator replica.',
       ),
     );

@@ -2,15 +2,14 @@
 // namespace at a time, from the runners' own /metrics (docs/reference/metrics.md).
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { flotillaDashboard } from './board.ts';
-import { PROCESS, PROCESS_PREFIX, RUNNER, SELECTORS } from './config.ts';
+import { RUNNER, RUNNER_PROCESS, SELECTORS, WINDOW } from './config.ts';
 import { graph, single } from './panels.ts';
 import { gauge, quantile, rate } from './promql.ts';
 
 export const RUNNERS_DASHBOARD_UID = 'flotilla-runners';
 
-const W = '$__rate_interval';
+const W = WINDOW.dashboard;
 const S = SELECTORS.runner;
-const p = (name: string) => `${PROCESS_PREFIX.runner}${name}`;
 
 export function runnersDashboard(): dashboard.DashboardBuilder {
   const board = flotillaDashboard({
@@ -181,7 +180,7 @@ export function runnersDashboard(): dashboard.DashboardBuilder {
       graph(
         'CPU',
         'percentunit',
-        [[rate(p(PROCESS.cpu), S, W, ['pod']), '{{pod}}']],
+        [[rate(RUNNER_PROCESS.cpu, S, W, ['pod']), '{{pod}}']],
         'CPU time per second of each runner process (1 = one core).',
       ),
     )
@@ -190,8 +189,8 @@ export function runnersDashboard(): dashboard.DashboardBuilder {
         'Memory',
         'bytes',
         [
-          [gauge('sum', p(PROCESS.rss), S, ['pod']), '{{pod}} resident'],
-          [gauge('sum', p(PROCESS.heapUsed), S, ['pod']), '{{pod}} heap used'],
+          [gauge('sum', RUNNER_PROCESS.rss, S, ['pod']), '{{pod}} resident'],
+          [gauge('sum', RUNNER_PROCESS.heapUsed, S, ['pod']), '{{pod}} heap used'],
         ],
         'Resident memory and V8 heap used of each runner process.',
       ),
@@ -200,7 +199,7 @@ export function runnersDashboard(): dashboard.DashboardBuilder {
       graph(
         'Event loop lag p99',
         's',
-        [[gauge('max', p(PROCESS.eventLoopLagP99), S, ['pod']), '{{pod}}']],
+        [[gauge('max', RUNNER_PROCESS.eventLoopLagP99, S, ['pod']), '{{pod}}']],
         'How late the event loop runs its callbacks: the tick path waits as long.',
       ),
     )
@@ -208,7 +207,7 @@ export function runnersDashboard(): dashboard.DashboardBuilder {
       graph(
         'Garbage collection',
         'percentunit',
-        [[rate(`${p(PROCESS.gcSeconds)}_sum`, S, W, ['pod', 'kind']), '{{pod}} {{kind}}']],
+        [[rate(`${RUNNER_PROCESS.gcSeconds}_sum`, S, W, ['pod', 'kind']), '{{pod}} {{kind}}']],
         'Share of time in V8 collections, by kind.',
       ),
     );

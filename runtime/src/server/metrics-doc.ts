@@ -1,8 +1,6 @@
 // docs/reference/metrics.md, generated from the runner's own registry so the reference cannot
 // drift from what /metrics serves.
-import { RunnerMetrics } from './metrics.ts';
-
-const PROCESS_PREFIX = 'flotilla_runner_';
+import { RUNNER_PROCESS_PREFIX as PROCESS_PREFIX, RunnerMetrics } from './metrics.ts';
 
 export function renderMetricsReference(): string {
   const metrics = new RunnerMetrics();

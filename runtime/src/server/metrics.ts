@@ -4,6 +4,9 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { UNDECODABLE_REASON } from '../ledger/outbox-shipper.ts';
 import { TickHistogram } from './tick-histogram.ts';
 
+/** Prefix of the runner's Node.js process metrics. */
+export const RUNNER_PROCESS_PREFIX = 'flotilla_runner_';
+
 const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5,
 ];
@@ -39,7 +42,7 @@ export class RunnerMetrics {
   constructor(defaultLabels: Record<string, string> = {}) {
     const registers = [this.registry];
     this.registry.setDefaultLabels(defaultLabels);
-    collectDefaultMetrics({ register: this.registry, prefix: 'flotilla_runner_' });
+    collectDefaultMetrics({ register: this.registry, prefix: RUNNER_PROCESS_PREFIX });
     this.ticks = new Counter({
       name: 'flotilla_ticks_processed_total',
       help: 'Ticks processed (decoded and run through features and strategies).',
